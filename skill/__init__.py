@@ -1,0 +1,1 @@
+"""The PartnerBoost skill server: client, sandbox, analysis, MCP server and CLI."""

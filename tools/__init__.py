@@ -1,0 +1,1 @@
+"""PartnerBoost API action catalogue: one typed model per action."""

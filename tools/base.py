@@ -1,0 +1,97 @@
+"""The base of the action catalogue: one pydantic model per PartnerBoost API action.
+
+A model's fields are the action's request parameters (documented names, enums as Literals, documented ranges as
+constraints). Its class variables describe the endpoint. Every consumer (client, MCP tools, CLI, sandbox
+validation, schema snapshot) is generated from these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Family = Literal["merchant", "brand", "publisher", "amazon"]
+Method = Literal["GET", "POST"]
+FAMILIES: tuple[Family, ...] = ("merchant", "brand", "publisher", "amazon")
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How an action pages, so that one helper can fetch every page of any paged action.
+
+    kind:
+      - "page": numbered pages (`page_param` starts at `first_page`), the response tells the total pages/items;
+      - "offset": `page_param` is a record offset (brand click list `first`);
+      - "cursor": `page_param` carries the cursor from the previous response's `cursor_key`;
+      - "has_more": numbered pages; the response says `has_more` (Amazon) and never the total.
+    records_key / total_items_key / total_pages_key name fields inside the unwrapped `data`.
+    """
+
+    kind: Literal["page", "offset", "cursor", "has_more"]
+    page_param: str
+    size_param: str
+    max_size: int
+    default_size: int
+    first_page: int = 1
+    records_key: str = "list"
+    total_items_key: str | None = None
+    total_pages_key: str | None = None
+    cursor_key: str | None = None
+    id_key: str | None = None
+    """Field that identifies a record; pages are de-duplicated on it."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A documented limit on the span of one request: longer queries are split into windows and merged."""
+
+    start_param: str
+    end_param: str
+    max_span: timedelta
+    requests_per_minute: int | None = None
+    error_code: int | None = None
+    """The result code the API answers when the span is exceeded."""
+
+
+class Action(BaseModel):
+    """Base class: subclasses are the request parameters of one action."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
+
+    family: ClassVar[Family]
+    endpoint: ClassVar[str]
+    """merchant: URL path ('/a/transaction/list4'); brand: action ('order/new'); publisher: 'mod/op'
+    ('medium/transaction'); amazon: operation path name ('get_fba_products')."""
+    method: ClassVar[Method] = "GET"
+    writes: ClassVar[bool] = False
+    destructive: ClassVar[bool] = False
+    """A write that removes or overrides something (void an order, terminate a publisher)."""
+    idempotent: ClassVar[bool] = True
+    tool_name: ClassVar[str]
+    inferred: ClassVar[bool] = False
+    """True when the endpoint name is our inference (see tools/inferred_names.py)."""
+    paging: ClassVar[Paging | None] = None
+    window: ClassVar[Window | None] = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The parameters exactly as sent: documented names, wire formats, unset values left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring: what the action does."""
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.__name__
+
+    @classmethod
+    def describe_endpoint(cls) -> str:
+        if cls.family == "merchant":
+            return f"{cls.method} {cls.endpoint}"
+        if cls.family == "brand":
+            return f"{cls.method} /api/brand action={cls.endpoint}"
+        if cls.family == "publisher":
+            mod, op = cls.endpoint.split("/", 1)
+            return f"{cls.method} /api.php?mod={mod}&op={op}"
+        return f"{cls.method} <amazon base>/{cls.endpoint}"

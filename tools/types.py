@@ -1,0 +1,119 @@
+"""Friendly input types for awkward API formats.
+
+Each type accepts what a person or a model naturally writes (an ISO date, an ISO datetime, a datetime object,
+Unix seconds) and serialises to the exact wire format the PartnerBoost API wants. Naive datetimes and plain dates
+are taken as UTC unless the type says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import format_datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+CHINA_TZ = timezone(timedelta(hours=8), "UTC+8")
+
+_DIGITS = re.compile(r"^\d+$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def to_datetime(value: Any) -> datetime:
+    """Parse a time given as datetime, date, Unix seconds (int or digit string), YYYYMMDD or ISO 8601 text.
+
+    Returns an aware datetime; naive input is taken as UTC.
+    """
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, bool):
+        raise ValueError("expected a date, a datetime or Unix seconds, not a boolean")
+    if isinstance(value, int | float):
+        seconds = float(value)
+        if seconds > 1e12:  # milliseconds
+            seconds /= 1000
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        compact = _COMPACT_DATE.match(text)
+        if compact:
+            year, month, day = (int(g) for g in compact.groups())
+            return datetime(year, month, day, tzinfo=UTC)
+        if _DIGITS.match(text):
+            return to_datetime(int(text))
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"cannot read {value!r} as a time; use an ISO date (2026-09-01), an ISO datetime "
+                "(2026-09-01T08:00:00Z) or Unix seconds (1788220800)"
+            ) from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise ValueError(f"expected a date, a datetime or Unix seconds, got {type(value).__name__}")
+
+
+def _comma_list(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ",".join(str(v).strip() for v in value)
+    return value
+
+
+_TIME_INPUT = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+
+
+def _schema(description: str, example: str) -> WithJsonSchema:
+    return WithJsonSchema({**_TIME_INPUT, "description": description, "examples": [example]})
+
+
+UnixTime = Annotated[
+    datetime,
+    BeforeValidator(to_datetime),
+    PlainSerializer(lambda d: int(d.timestamp()), return_type=int),
+    _schema("ISO date or datetime (UTC unless an offset is given) or Unix seconds; sent as Unix seconds",
+            "2026-09-01"),
+]
+"""Sent as Unix seconds (10 digits)."""
+
+CompactDate = Annotated[
+    datetime,
+    BeforeValidator(to_datetime),
+    PlainSerializer(lambda d: d.astimezone(UTC).strftime("%Y%m%d"), return_type=str),
+    _schema("ISO date, YYYYMMDD or Unix seconds; sent as YYYYMMDD", "2026-09-01"),
+]
+"""Sent as YYYYMMDD (UTC calendar day)."""
+
+IsoDate = Annotated[
+    datetime,
+    BeforeValidator(to_datetime),
+    PlainSerializer(lambda d: d.astimezone(UTC).strftime("%Y-%m-%d"), return_type=str),
+    _schema("ISO date (or datetime / Unix seconds); sent as YYYY-MM-DD", "2026-09-01"),
+]
+"""Sent as YYYY-MM-DD (UTC calendar day)."""
+
+ChinaDateTime = Annotated[
+    datetime,
+    BeforeValidator(to_datetime),
+    PlainSerializer(lambda d: d.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S"), return_type=str),
+    _schema("ISO datetime (UTC unless an offset is given) or Unix seconds; sent as 'YYYY-MM-DD HH:MM:SS' "
+            "in UTC+8, the publisher click report's time zone", "2026-09-01T08:00:00Z"),
+]
+"""Sent as 'YYYY-MM-DD HH:MM:SS' in UTC+8 (the publisher click report reports click_time in UTC+8)."""
+
+Rfc1123Time = Annotated[
+    datetime,
+    BeforeValidator(to_datetime),
+    PlainSerializer(lambda d: format_datetime(d.astimezone(UTC), usegmt=True), return_type=str),
+    _schema("ISO datetime or Unix seconds; sent as an RFC 1123 date in GMT", "2026-09-01T08:00:00Z"),
+]
+"""Sent as e.g. 'Thu, 20 Jan 2022 05:27:30 GMT'."""
+
+CommaList = Annotated[
+    str,
+    BeforeValidator(_comma_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                    "description": "a list or a comma-separated string"}),
+]
+"""A list of strings sent as one comma-separated string."""
