@@ -1,0 +1,43 @@
+"""The `partnerboost` command line: one subcommand per capability, thin over the same functions as the server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from skill.commands import actions_cmd, call_cmd, sandbox_cmd
+from skill.commands.common import UsageError, fail
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partnerboost",
+        description="PartnerBoost for merchants and agents: call any API action, or run the local sandbox.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    actions_cmd.register(sub)
+    call_cmd.register(sub)
+    sandbox_cmd.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

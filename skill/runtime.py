@@ -1,0 +1,54 @@
+"""Open a client on the configured PartnerBoost account, or on the built-in sandbox when no credentials exist."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from skill.api.client import PartnerBoostClient
+from skill.config import Credentials, Settings
+
+DEMO_NOTICE = "Demo data: no PartnerBoost credentials are configured, so this runs on the built-in sandbox."
+
+
+@dataclass
+class Connection:
+    client: PartnerBoostClient
+    demo: bool
+    now: datetime
+    """The sandbox's frozen clock in demo mode, the real clock otherwise."""
+
+
+def sandbox_credentials() -> Credentials:
+    from skill.sandbox import credentials as sc
+
+    return Credentials(
+        api_key=sc.SANDBOX_API_KEY,
+        brand_id=sc.SANDBOX_BRAND_ID,
+        brand_token=sc.SANDBOX_BRAND_TOKEN,
+        brand_secret=sc.SANDBOX_BRAND_SECRET,
+        publisher_token=sc.SANDBOX_PUBLISHER_TOKEN,
+        amazon_token=sc.SANDBOX_AMAZON_TOKEN,
+    )
+
+
+@asynccontextmanager
+async def connect(settings: Settings) -> AsyncIterator[Connection]:
+    if settings.has_any_credentials:
+        async with PartnerBoostClient(
+            settings.credentials, base_url=settings.base_url, amazon_base_url=settings.amazon_base_url
+        ) as client:
+            yield Connection(client=client, demo=False, now=datetime.now(UTC))
+        return
+    from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, default_world, sandbox_transport
+
+    world = default_world()
+    async with PartnerBoostClient(
+        sandbox_credentials(),
+        base_url=SANDBOX_BASE_URL,
+        amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+        transport=sandbox_transport(world),
+    ) as client:
+        yield Connection(client=client, demo=True, now=world.config.now)
