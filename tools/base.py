@@ -1,7 +1,7 @@
 """The base of the action catalogue: one pydantic model per PartnerBoost API action.
 
-A model's fields are the action's request parameters (documented names, enums as Literals, documented ranges as
-constraints). Its class variables describe the endpoint. Every consumer (client, MCP tools, CLI, sandbox
+A model's fields are the action's request parameters (documented names, enums as Literals, documented ranges
+as constraints). Its class variables describe the endpoint. Every consumer (client, MCP tools, CLI, sandbox
 validation, schema snapshot) is generated from these classes.
 """
 
@@ -12,6 +12,8 @@ from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import core_schema
 
 Family = Literal["merchant", "brand", "publisher", "amazon"]
 Method = Literal["GET", "POST"]
@@ -23,7 +25,8 @@ class Paging:
     """How an action pages, so that one helper can fetch every page of any paged action.
 
     kind:
-      - "page": numbered pages (`page_param` starts at `first_page`), the response tells the total pages/items;
+      - "page": numbered pages (`page_param` starts at `first_page`); the response tells the total
+        pages/items;
       - "offset": `page_param` is a record offset (brand click list `first`);
       - "cursor": `page_param` carries the cursor from the previous response's `cursor_key`;
       - "has_more": numbered pages; the response says `has_more` (Amazon) and never the total.
@@ -56,6 +59,31 @@ class Window:
     """The result code the API answers when the span is exceeded."""
 
 
+class CompactJsonSchema(GenerateJsonSchema):
+    """JSON schema without per-field titles and without the `null` branch and `default: null` of optional
+    parameters: leaving a parameter out is how a caller says "not set", and the schema is what a model
+    reads. The action's docstring is left out too: it is the tool description, shown next to the schema."""
+
+    def generate(
+        self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation"
+    ) -> JsonSchemaValue:
+        generated = super().generate(schema, mode)
+        generated.pop("description", None)
+        return generated
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        generated = super().default_schema(schema)
+        if "default" in generated and generated["default"] is None:
+            del generated["default"]
+        return generated
+
+
 class Action(BaseModel):
     """Base class: subclasses are the request parameters of one action."""
 
@@ -79,6 +107,18 @@ class Action(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """The parameters exactly as sent: documented names, wire formats, unset values left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def model_json_schema(
+        cls,
+        by_alias: bool | None = True,
+        ref_template: str = DEFAULT_REF_TEMPLATE,
+        schema_generator: type[GenerateJsonSchema] = CompactJsonSchema,
+        mode: JsonSchemaMode = "validation",
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The parameters' JSON schema, compact by default (see CompactJsonSchema)."""
+        return super().model_json_schema(by_alias, ref_template, schema_generator, mode, **kwargs)
 
     @classmethod
     def summary(cls) -> str:

@@ -1,8 +1,8 @@
 """Friendly input types for awkward API formats.
 
-Each type accepts what a person or a model naturally writes (an ISO date, an ISO datetime, a datetime object,
-Unix seconds) and serialises to the exact wire format the PartnerBoost API wants. Naive datetimes and plain dates
-are taken as UTC unless the type says otherwise.
+Each type accepts what a person or a model naturally writes (an ISO date, an ISO datetime, a datetime
+object, Unix seconds) and serialises to the exact wire format the PartnerBoost API wants. Naive datetimes and
+plain dates are taken as UTC unless the type says otherwise.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
 
 CHINA_TZ = timezone(timedelta(hours=8), "UTC+8")
 
@@ -117,3 +117,33 @@ CommaList = Annotated[
                     "description": "a list or a comma-separated string"}),
 ]
 """A list of strings sent as one comma-separated string."""
+
+
+def _one_or_many(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    if isinstance(value, int | float):
+        return [value]
+    return value
+
+
+T = TypeVar("T")
+
+OneOrMany = Annotated[list[T], BeforeValidator(_one_or_many)]
+"""A list parameter (sent as a list) that also accepts one value or a comma-separated string."""
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeValidator(_upper)]
+"""A two-letter country code (US, GB, DE), upper-cased."""
+
+
+def check_time_order(start: datetime | None, end: datetime | None, start_name: str, end_name: str) -> None:
+    """Raise a ValueError naming both parameters when a range ends before it starts."""
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{end_name} must not be before {start_name}")
