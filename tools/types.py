@@ -142,6 +142,9 @@ def _upper(value: Any) -> Any:
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), BeforeValidator(_upper)]
 """A two-letter country code (US, GB, DE), upper-cased."""
 
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), BeforeValidator(_upper)]
+"""An ISO 4217 currency code (USD, EUR), upper-cased."""
+
 
 def check_time_order(start: datetime | None, end: datetime | None, start_name: str, end_name: str) -> None:
     """Raise a ValueError naming both parameters when a range ends before it starts."""
