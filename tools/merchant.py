@@ -102,7 +102,9 @@ class MerchantListTransactions(_TransactionFilters):
     endpoint = "/a/transaction/list4"
     method = "POST"
     tool_name = "merchant_list_transactions"
-    paging = replace(MERCHANT_PAGING, id_key="order_id")
+    # No id_key: the same order_id twice is data here (a duplicate postback the monitor must see), and the
+    # rows carry no other identity. (The pager fixes the end time first, so new orders cannot shift pages.)
+    paging = MERCHANT_PAGING
 
     page_num: int | None = _page_num()
     page_size: int | None = _page_size()
