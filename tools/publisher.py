@@ -122,10 +122,10 @@ class PublisherListBrands(PublisherAction):
 
 
 class PublisherListCommissions(PublisherAction):
-    """Approved commission by brand and month (settlements), for a date range of at most 62 days.
+    """Approved commission by brand and month (settlements) in a date range, e.g. to see what will be paid.
 
     Returns settlements: brand_id, mcid, sale_comm, settlement_date, note (the period), settlement_id (use it
-    with publisher_commission_details).
+    with publisher_commission_details). One request may span at most 62 days.
     """
 
     endpoint = "settlement/merchant_commission"
