@@ -96,6 +96,8 @@ def test_money_is_exact_in_python_and_a_json_number_on_the_wire() -> None:
     assert isinstance(wire["amount"], float)
     assert '"amount": 111.55' in json.dumps(wire)
     assert Decimal(json.dumps(wire["amount"])) == Decimal("111.55")
+    from_json_number = BrandCreateOrder(order_number="1", currency="USD", trans_time=0, amount=19.99)
+    assert from_json_number.amount == Decimal("19.99")  # a float from JSON input becomes the decimal it shows
     product = BrandUpsertProduct.model_validate({**MINIMAL_PARAMS["brand_upsert_product"], "price": "100.00",
                                                  "old_price": 129.99})
     assert product.to_wire()["price"] == 100
