@@ -1,0 +1,54 @@
+"""The result of fetching every page (and window) of a listing."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+ProgressCallback = Callable[[int, int | None], Awaitable[None] | None]
+"""Called with (records fetched so far, total expected or None) after each page; may be sync or async."""
+
+
+@dataclass
+class FetchResult:
+    records: list[Any]
+    total: int | None
+    """The number of records the API reported (summed over windows), None when it does not say."""
+    complete: bool
+    missing: list[str] = field(default_factory=list)
+    """Human descriptions of what could not be fetched (empty when complete)."""
+    requests: int = 0
+    """Page requests made (each counted once; retries of a page are not counted)."""
+    windows: int = 1
+
+
+def dedupe(records: Iterable[Any], id_key: str | None) -> list[Any]:
+    """Records in order with repeats of the same `id_key` value dropped (first kept).
+
+    Records without the key (or that are not mappings) are all kept.
+    """
+    if id_key is None:
+        return list(records)
+    seen: set[Any] = set()
+    unique: list[Any] = []
+    for record in records:
+        key = record.get(id_key) if isinstance(record, dict) else None
+        if key is None:
+            unique.append(record)
+            continue
+        marker = key if isinstance(key, str | int | float | bool | tuple) else repr(key)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        unique.append(record)
+    return unique
+
+
+async def report_progress(callback: ProgressCallback | None, fetched: int, total: int | None) -> None:
+    if callback is None:
+        return
+    outcome = callback(fetched, total)
+    if inspect.isawaitable(outcome):
+        await outcome
