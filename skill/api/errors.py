@@ -178,20 +178,27 @@ def error_for_code(
         "code": code, "upstream_message": upstream_message, "action": action, "http_status": http_status,
     }
     kind = _kind_of_code(code) or _kind_of_status(http_status)
+
+    def explain(default: str) -> str:
+        """The meaning of the code as a sentence, unless the upstream message already says it."""
+        phrase = meaning or default
+        if upstream_message and phrase.lower() in upstream_message.lower():
+            return ""
+        return f" {phrase[0].upper()}{phrase[1:]}."
+
     if kind == "auth":
         return InvalidCredentials(
-            f"{head}. {(meaning or 'The credentials were rejected').capitalize()}: check the key or token "
-            "for this family (the value is never shown).",
+            f"{head}.{explain('the credentials were rejected')} Check the key or token for this family "
+            "(the value is never shown).",
             **common,
         )
     if kind == "rate":
-        wait = f"; retry after {retry_after:g} s" if retry_after is not None else "; wait a minute and retry"
-        text = f"{head}. {(meaning or 'Too many requests').capitalize()}{wait}."
-        return RateLimited(text, retry_after=retry_after, **common)
+        wait = f"Retry after {retry_after:g} s." if retry_after is not None else "Wait a minute and retry."
+        return RateLimited(f"{head}.{explain('too many requests')} {wait}", retry_after=retry_after, **common)
     if kind == "bad_request":
         parameter = find_parameter(upstream_message, parameters)
         about = f" Parameter `{parameter}`." if parameter else ""
-        text = f"{head}. {(meaning or 'The request was rejected').capitalize()}.{about}"
+        text = f"{head}.{explain('the request was rejected')}{about}"
         return BadRequest(text, parameter=parameter, **common)
     if kind == "server":
         return UpstreamError(f"{head}. PartnerBoost had a server error; try again later.", **common)

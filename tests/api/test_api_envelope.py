@@ -125,7 +125,7 @@ def test_rate_limit_retry_after_seconds_and_http_date():
     with pytest.raises(RateLimited) as info:
         unwrap(response(429, {"code": 1002, "message": "slow down", "data": None}, headers=headers))
     assert info.value.retry_after == 7
-    assert "retry after 7 s" in str(info.value)
+    assert "Retry after 7 s" in str(info.value)
 
     later = {"Retry-After": "Fri, 20 Nov 2026 06:00:30 GMT"}
     with pytest.raises(RateLimited) as info:
