@@ -17,6 +17,11 @@ import numpy as np
 import pandas as pd
 
 from skill.sandbox.anomalies import Anomaly
+from skill.sandbox.world_amazon import (
+    generate_amazon_brands,
+    generate_amazon_products,
+    generate_amazon_report,
+)
 from skill.sandbox.world_anomalies import PlannedAnomaly, inject_bill_mismatch, inject_orders
 from skill.sandbox.world_billing import (
     NEW_ORDER_DAYS,
@@ -30,9 +35,6 @@ from skill.sandbox.world_billing import (
 from skill.sandbox.world_catalog import (
     account_info,
     current_plan,
-    generate_amazon_brands,
-    generate_amazon_products,
-    generate_amazon_report,
     generate_brands,
     generate_creatives,
     generate_products,

@@ -177,7 +177,7 @@ def _slug(name: str) -> str:
 
 
 def _unique_ints(rng: np.random.Generator, low: int, high: int, count: int) -> np.ndarray:
-    return rng.choice(np.arange(low, high), size=count, replace=False)
+    return low + rng.choice(high - low, size=count, replace=False)
 
 
 def _statuses(rng: np.random.Generator, count: int) -> np.ndarray:

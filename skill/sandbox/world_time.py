@@ -82,7 +82,7 @@ class Calendar:
     def seasonality(self) -> np.ndarray:
         """Relative daily volume: weekday pattern, a gentle upward trend and a holiday-season lift; mean 1."""
         starts = pd.to_datetime(self.day_starts_ns, utc=True)
-        weekday = _WEEKDAY[starts.dayofweek.to_numpy()]
+        weekday = _WEEKDAY[starts.day_of_week.to_numpy()]
         trend = 1.0 + 0.25 * (np.arange(self.days) / self.days - 0.5)
         month_day = starts.month.to_numpy() * 100 + starts.day.to_numpy()
         holiday = np.where((month_day >= 1125) & (month_day <= 1224), 1.3, 1.0)
