@@ -1,0 +1,326 @@
+"""The sandbox's orders as numpy columns sorted by time, so filters, pages and totals stay vectorised.
+
+A query narrows the time range with `searchsorted`, builds boolean masks only over that slice, and turns
+only the rows of the requested page into dicts. Writes (new orders, bonuses, voids, page drift) insert rows
+at their time position; columns shared with the world are copied before their first in-place change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+STATUSES: tuple[str, ...] = ("new", "effective", "paid", "void")
+DEVICES: tuple[str, ...] = ("mobile", "pc", "admin", "-")
+TRANS_TYPES: tuple[str, ...] = ("normal", "bonus", "manually_added")
+
+_INT_COLUMNS = (
+    "t",
+    "partner_row",
+    "channel_id",
+    "currency",
+    "amount",
+    "commission",
+    "quantity",
+    "device",
+    "status",
+    "bill_id",
+    "trans_type",
+    "is_new",
+)
+_TEXT_COLUMNS = ("order_id", "sku", "coupon_code", "uid", "void_reason")
+
+
+def _unix_seconds(series: pd.Series) -> np.ndarray:
+    return pd.DatetimeIndex(pd.to_datetime(series, utc=True)).as_unit("ns").asi8 // 1_000_000_000
+
+
+def _codes(values: Any, vocabulary: Sequence[str], column: str) -> np.ndarray:
+    lookup = {name: code for code, name in enumerate(vocabulary)}
+    text = np.asarray(values, dtype=object)
+    uniques, inverse = np.unique(text.astype(str), return_inverse=True)
+    unknown = [u for u in uniques if u not in lookup]
+    if unknown:
+        raise ValueError(f"orders.{column} has unexpected values {unknown[:5]}; expected {list(vocabulary)}")
+    return (
+        np.array([lookup[u] for u in uniques], dtype=np.int16)[inverse]
+        if len(text)
+        else np.zeros(0, np.int16)
+    )
+
+
+def _text(values: Any) -> np.ndarray:
+    array = np.asarray(pd.Series(values).fillna("").astype(str).to_numpy(dtype=object), dtype=object)
+    return array
+
+
+class PartnerTable:
+    """The world's partners as arrays, plus the lookups the filters need. Row order is the world's."""
+
+    def __init__(self, partners: pd.DataFrame) -> None:
+        frame = partners.reset_index(drop=True)
+        self.frame = frame
+        self.size = len(frame)
+        self.partner_id = frame["partner_id"].to_numpy(dtype=np.int64)
+        self.channel_id = frame["channel_id"].to_numpy(dtype=np.int64)
+        self.medium_code = _text(frame["medium_code"])
+        self.name = _text(frame["name"])
+        self.partner_type = _text(frame["partner_type"])
+        self.channel_type = _text(frame["channel_type"])
+        self.country = _text(frame["country"])
+        self.group_id = frame["group_id"].to_numpy(dtype=np.int64)
+        self.group_name = _text(frame["group_name"])
+        self.commission_rate = frame["commission_rate"].to_numpy(dtype=np.float64)
+        self.status = _text(frame["status"])
+        self.row_of_partner = {int(p): row for row, p in enumerate(self.partner_id)}
+        self.row_of_channel = {int(c): row for row, c in enumerate(self.channel_id)}
+        self.row_of_code = {str(c).upper(): row for row, c in enumerate(self.medium_code)}
+
+    def rows_for_channels(self, values: Iterable[Any]) -> np.ndarray:
+        """Partner rows for channel ids given as site ids or `PB…` medium codes (unknown ones match none)."""
+        rows = []
+        for value in values:
+            text = str(value).strip()
+            if text.isdigit() and int(text) in self.row_of_channel:
+                rows.append(self.row_of_channel[int(text)])
+            elif text.upper() in self.row_of_code:
+                rows.append(self.row_of_code[text.upper()])
+        return np.array(rows, dtype=np.int64)
+
+    def mask(
+        self,
+        *,
+        partner_ids: Iterable[Any] | None = None,
+        channels: Iterable[Any] | None = None,
+        groups: Iterable[Any] | None = None,
+        channel_types: Iterable[str] | None = None,
+        partner_types: Iterable[str] | None = None,
+        countries: Iterable[str] | None = None,
+    ) -> np.ndarray | None:
+        """Boolean mask over partner rows for the partner-level filters, or None when none is given."""
+        mask = np.ones(self.size, dtype=bool)
+        used = False
+        if partner_ids:
+            wanted = {int(str(p).strip()) for p in partner_ids if str(p).strip().lstrip("-").isdigit()}
+            mask &= np.isin(self.partner_id, list(wanted))
+            used = True
+        if channels:
+            rows = self.rows_for_channels(channels)
+            channel_mask = np.zeros(self.size, dtype=bool)
+            channel_mask[rows] = True
+            mask &= channel_mask
+            used = True
+        if groups:
+            texts = {str(g).strip().lower() for g in groups}
+            mask &= np.array(
+                [
+                    str(gid) in texts or str(name).lower() in texts
+                    for gid, name in zip(self.group_id, self.group_name, strict=True)
+                ],
+                dtype=bool,
+            )
+            used = True
+        for values, column in (
+            (channel_types, self.channel_type),
+            (partner_types, self.partner_type),
+            (countries, self.country),
+        ):
+            if values:
+                mask &= np.isin(np.char.upper(column.astype(str)), [str(v).upper() for v in values])
+                used = True
+        return mask if used else None
+
+
+@dataclass
+class OrderQuery:
+    """Filters over orders; None means "no filter". Times are Unix seconds, both ends inclusive."""
+
+    start: int | None = None
+    end: int | None = None
+    statuses: Sequence[str] | None = None
+    partner_rows: np.ndarray | None = None
+    """Boolean mask over partner rows (from PartnerTable.mask)."""
+    devices: Sequence[str] | None = None
+    trans_types: Sequence[str] | None = None
+    currencies: Sequence[str] | None = None
+    payment_id: int | None = None
+    order_ids: Sequence[str] | None = None
+    keywords: str | None = None
+    extra_masks: list[Any] = field(default_factory=list)
+    """Callables (book, lo, hi) -> bool mask over the slice, for rare family-specific filters."""
+
+
+class OrderBook:
+    """Orders as parallel numpy columns sorted by `t` (Unix seconds); index = position in that order."""
+
+    def __init__(self, orders: pd.DataFrame, partners: PartnerTable) -> None:
+        self.partners = partners
+        frame = orders.reset_index(drop=True)
+        if len(frame) and not frame["order_time"].is_monotonic_increasing:
+            frame = frame.sort_values("order_time", kind="stable").reset_index(drop=True)
+        currencies = sorted({str(c) for c in frame["currency"].unique()} | {"USD", "EUR", "GBP"})
+        self.currencies: list[str] = currencies
+        self.cols: dict[str, np.ndarray] = {
+            "t": _unix_seconds(frame["order_time"]),
+            "partner_row": np.array(
+                [partners.row_of_partner[int(p)] for p in frame["partner_id"]], dtype=np.int64
+            )
+            if len(frame)
+            else np.zeros(0, np.int64),
+            "channel_id": frame["channel_id"].to_numpy(dtype=np.int64),
+            "currency": _codes(frame["currency"], currencies, "currency"),
+            "amount": frame["amount_cents"].to_numpy(dtype=np.int64),
+            "commission": frame["commission_cents"].to_numpy(dtype=np.int64),
+            "quantity": frame["quantity"].to_numpy(dtype=np.int64),
+            "device": _codes(frame["device"], DEVICES, "device"),
+            "status": _codes(frame["status"], STATUSES, "status"),
+            "bill_id": frame["bill_id"].fillna(0).to_numpy(dtype=np.int64),
+            "trans_type": _codes(frame["trans_type"], TRANS_TYPES, "trans_type"),
+            "is_new": frame["is_new_customer"].to_numpy(dtype=bool).astype(np.int8),
+            "order_id": _text(frame["order_id"]),
+            "sku": _text(frame["sku"]),
+            "coupon_code": _text(frame["coupon_code"]),
+            "uid": _text(frame["uid"]),
+            "void_reason": _text(frame["void_reason"]),
+        }
+        self._id_index: dict[str, list[int]] | None = None
+        self._owned: set[str] = set()
+
+    # ----------------------------------------------------------------------------------------- basics
+    def __len__(self) -> int:
+        return len(self.cols["t"])
+
+    @property
+    def t(self) -> np.ndarray:
+        return self.cols["t"]
+
+    def code_of(self, vocabulary: Sequence[str], values: Iterable[str]) -> list[int]:
+        return [vocabulary.index(v) for v in values if v in vocabulary]
+
+    def time_slice(self, start: int | None, end: int | None) -> tuple[int, int]:
+        t = self.t
+        lo = 0 if start is None else int(np.searchsorted(t, start, side="left"))
+        hi = len(t) if end is None else int(np.searchsorted(t, end, side="right"))
+        return lo, max(lo, hi)
+
+    # ------------------------------------------------------------------------------------------ query
+    def find(self, query: OrderQuery) -> np.ndarray:
+        """Indices (ascending time) of the orders matching every filter of `query`."""
+        lo, hi = self.time_slice(query.start, query.end)
+        if lo >= hi:
+            return np.zeros(0, dtype=np.int64)
+        cols = self.cols
+        mask: np.ndarray | None = None
+
+        def narrow(condition: np.ndarray) -> None:
+            nonlocal mask
+            mask = condition if mask is None else (mask & condition)
+
+        if query.statuses is not None:
+            narrow(np.isin(cols["status"][lo:hi], self.code_of(STATUSES, query.statuses)))
+        if query.partner_rows is not None:
+            narrow(query.partner_rows[cols["partner_row"][lo:hi]])
+        if query.devices is not None:
+            narrow(np.isin(cols["device"][lo:hi], self.code_of(DEVICES, query.devices)))
+        if query.trans_types is not None:
+            narrow(np.isin(cols["trans_type"][lo:hi], self.code_of(TRANS_TYPES, query.trans_types)))
+        if query.currencies is not None:
+            narrow(np.isin(cols["currency"][lo:hi], self.code_of(self.currencies, query.currencies)))
+        if query.payment_id is not None:
+            narrow(cols["bill_id"][lo:hi] == query.payment_id)
+        for extra in query.extra_masks:
+            narrow(extra(self, lo, hi))
+        if query.order_ids is not None:
+            wanted = np.zeros(hi - lo, dtype=bool)
+            for position in self.positions_of(query.order_ids):
+                if lo <= position < hi:
+                    wanted[position - lo] = True
+            narrow(wanted)
+        if mask is None:
+            found = np.arange(lo, hi, dtype=np.int64)
+        else:
+            found = np.flatnonzero(mask).astype(np.int64) + lo
+        if query.keywords:
+            found = self._keyword_filter(found, query.keywords)
+        return found
+
+    def _keyword_filter(self, found: np.ndarray, keywords: str) -> np.ndarray:
+        needle = keywords.strip().lower()
+        if not needle:
+            return found
+        columns = [self.cols[name] for name in ("order_id", "sku", "coupon_code", "uid")]
+        keep = [i for i in found.tolist() if any(needle in str(column[i]).lower() for column in columns)]
+        return np.array(keep, dtype=np.int64)
+
+    def positions_of(self, order_ids: Iterable[str]) -> list[int]:
+        if self._id_index is None:
+            index: dict[str, list[int]] = {}
+            for position, order_id in enumerate(self.cols["order_id"].tolist()):
+                index.setdefault(order_id, []).append(position)
+            self._id_index = index
+        return [p for order_id in order_ids for p in self._id_index.get(str(order_id), [])]
+
+    @staticmethod
+    def newest_first_page(found: np.ndarray, page_num: int, page_size: int) -> np.ndarray:
+        """The indices on page `page_num` (1-based) when `found` (ascending) is read newest first."""
+        total = len(found)
+        stop = total - (page_num - 1) * page_size
+        start = max(0, stop - page_size)
+        if stop <= 0:
+            return np.zeros(0, dtype=np.int64)
+        return found[start:stop][::-1]
+
+    # ----------------------------------------------------------------------------------------- totals
+    def money_by_currency(self, found: np.ndarray, column: str) -> dict[str, int]:
+        """Exact integer sums of `column` (amount or commission, cents) per currency over `found`."""
+        if not len(found):
+            return {}
+        codes = self.cols["currency"][found]
+        values = self.cols[column][found]
+        totals: dict[str, int] = {}
+        for code in np.unique(codes).tolist():
+            totals[self.currencies[code]] = int(values[codes == code].sum())
+        return totals
+
+    def count_by_status(self, found: np.ndarray) -> dict[str, int]:
+        counts = (
+            np.bincount(self.cols["status"][found], minlength=len(STATUSES))
+            if len(found)
+            else np.zeros(len(STATUSES), dtype=np.int64)
+        )
+        return {name: int(counts[code]) for code, name in enumerate(STATUSES)}
+
+    # ----------------------------------------------------------------------------------------- writes
+    def insert(self, rows: dict[str, Sequence[Any]]) -> np.ndarray:
+        """Insert rows (column → values, text columns as str, codes already encoded) at their time positions.
+
+        Returns the new indices of the inserted rows.
+        """
+        count = len(rows["t"])
+        if count == 0:
+            return np.zeros(0, dtype=np.int64)
+        new_t = np.asarray(rows["t"], dtype=np.int64)
+        order = np.argsort(new_t, kind="stable")
+        positions = np.searchsorted(self.t, new_t[order], side="right")
+        for name, column in self.cols.items():
+            values = np.asarray(rows[name], dtype=column.dtype)[order]
+            self.cols[name] = np.insert(column, positions, values)
+        self._owned = set(self.cols)
+        self._id_index = None
+        return positions + np.arange(count)
+
+    def set_status(self, positions: Sequence[int], status: str, reason: str = "") -> None:
+        index = np.asarray(positions, dtype=np.int64)
+        self._own("status")[index] = STATUSES.index(status)
+        self._own("void_reason")[index] = reason
+
+    def _own(self, name: str) -> np.ndarray:
+        """The column, copied once so that in-place writes never reach arrays shared with the world."""
+        if name not in self._owned:
+            self.cols[name] = self.cols[name].copy()
+            self._owned.add(name)
+        return self.cols[name]
