@@ -110,6 +110,7 @@ class World:
         self.publisher_partner_id = publisher_partner_id
         """The partner whose channel the sandbox publisher token belongs to."""
         self._pending: list[dict[str, Any]] = []
+        self._pending_ids: set[str] = set()
         self._times_ns: np.ndarray | None = None
         self._id_index: pd.Index | None = None
 
@@ -146,10 +147,14 @@ class World:
     def find_orders(self, order_id: str) -> pd.DataFrame:
         """Every row with this order_id (two for an injected duplicate; none when unknown)."""
         orders = self.orders
-        if self._id_index is None:
-            self._id_index = pd.Index(orders["order_id"])
-        positions = self._id_index.get_indexer_for([order_id])
+        positions = self._ids().get_indexer_for([order_id])
         return orders.iloc[positions[positions >= 0]]
+
+    def _ids(self) -> pd.Index:
+        """order_id of the flushed orders by position (kept up to date by `_flush`)."""
+        if self._id_index is None:
+            self._id_index = pd.Index(self._orders["order_id"])
+        return self._id_index
 
     def partner(self, partner_id: int) -> dict[str, Any] | None:
         rows = self.partners[self.partners["partner_id"] == int(partner_id)]
@@ -183,7 +188,7 @@ class World:
         """
         if not order_id or not str(order_id).strip():
             raise ValueError("order_id must be a non-empty string")
-        if not self.find_orders(str(order_id)).empty or any(p["order_id"] == order_id for p in self._pending):
+        if str(order_id) in self._pending_ids or str(order_id) in self._ids():
             raise ValueError(f"order_id {order_id!r} already exists")
         partner = self.partner(partner_id)
         if partner is None or partner["status"] != "joined":
@@ -225,6 +230,7 @@ class World:
             "trans_type": trans_type,
         }
         self._pending.append(row)
+        self._pending_ids.add(row["order_id"])
         return dict(row)
 
     def void_order(self, order_id: str, reason: str = "cancelled") -> dict[str, Any]:
@@ -243,12 +249,16 @@ class World:
     def _flush(self) -> None:
         added = pd.DataFrame(self._pending, columns=list(ORDER_COLUMNS)).astype(self._orders.dtypes.to_dict())
         self._pending = []
+        self._pending_ids = set()
         combined = pd.concat([self._orders, added], ignore_index=True)
-        if not combined["order_time"].is_monotonic_increasing:
+        if combined["order_time"].is_monotonic_increasing:
+            if self._id_index is not None:
+                self._id_index = self._id_index.append(pd.Index(added["order_id"]))
+        else:
             combined = combined.sort_values("order_time", kind="stable", ignore_index=True)
+            self._id_index = None
         self._orders = combined
         self._times_ns = None
-        self._id_index = None
 
 
 # Generation ---------------------------------------------------------------------------------------------

@@ -219,7 +219,7 @@ def generate_brands(rng: np.random.Generator, count: int = 30) -> pd.DataFrame:
             "offer_type": rng.choice(["CPS", "CPA", "CPC"], size=n, p=[0.8, 0.12, 0.08]).astype(str),
             "comm_rate": rate,
             "comm_detail": [f"Up to {r:.0%} on all products" for r in rate],
-            "site_url": [f"https://{m}.com" for m in mcids],
+            "site_url": [MERCHANT_SITE] + [f"https://{m}.com" for m in mcids[1:]],
             "logo": [f"https://cdn.partnerboost.example/logos/{m}.png" for m in mcids],
             "categories": rng.choice(_BRAND_CATEGORIES, size=n).astype(str),
             "country": rng.choice(["US", "GB", "DE", "CA"], size=n, p=[0.7, 0.1, 0.1, 0.1]).astype(str),

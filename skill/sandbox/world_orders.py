@@ -30,7 +30,7 @@ TRANS_TYPES = ("normal", "bonus", "manually_added")
 VOID_REASONS = ("", "returned", "cancelled", "payment failed", "fraud suspected")
 FRAUD_REASON = 4
 _VOID_REASON_SHARES = np.array([0.60, 0.33, 0.05, 0.02])
-VOID_SHARE = 0.064
+VOID_SHARE = 0.065
 GENERIC_COUPONS = ("WELCOME10", "FREESHIP", "SAVE15", "SPRING20", "HOLIDAY25")
 _QUANTITY_SHARES = np.array([0.72, 0.19, 0.06, 0.03])
 UID_BASE = 1_000_000
@@ -148,7 +148,7 @@ def week_index(times_ns: np.ndarray) -> np.ndarray:
     return (times_ns - 4 * DAY_NS) // (7 * DAY_NS)
 
 
-def cap_partner_week_voids(columns: OrderColumns, max_share: float = 0.25, min_orders: int = 4) -> None:
+def cap_partner_week_voids(columns: OrderColumns, max_share: float = 0.25, min_orders: int = 2) -> None:
     """Un-void ordinary voids where chance alone pushed a partner-week's void share high.
 
     Keeps ordinary data clearly apart from the injected void spikes (which exceed 40 %).
