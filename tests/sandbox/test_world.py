@@ -172,10 +172,8 @@ def test_order_volume_and_mix(world: World) -> None:
 def test_commission_is_the_group_rate_in_whole_cents(world: World, labelled: set[str]) -> None:
     orders = world.orders[~world.orders["order_id"].isin(labelled)]
     rate = orders["partner_id"].map(world.partners.set_index("partner_id")["commission_rate"])
-    for amount, r, commission in zip(
-        orders["amount_cents"][:5000], rate[:5000], orders["commission_cents"][:5000], strict=True
-    ):
-        assert abs(commission - amount * r) <= 0.5 + 1e-9
+    exact = orders["amount_cents"] * rate
+    assert ((orders["commission_cents"] - exact).abs() <= 0.5 + 1e-9).all()
 
 
 def test_void_share_is_about_six_percent_with_reasons(world: World, labelled: set[str]) -> None:
