@@ -88,6 +88,8 @@ class PartnerBoostClient:
         self._owns_http = http_client is None
         self._semaphore: anyio.Semaphore | None = None
         self._limiters: dict[str, RateLimiter] = {}
+        self._resume_at = 0.0
+        """After a rate limit, no request of this client starts before this time (clock seconds)."""
         self.http_requests = 0
         """HTTP requests sent, retries included."""
 
@@ -153,7 +155,11 @@ class PartnerBoostClient:
                     "%s: attempt %d of %d failed (%s); retrying in %.1f s",
                     action.tool_name, attempt, attempts, reason, wait,
                 )
-                await self.sleep(wait)
+                if isinstance(exc, RateLimited):
+                    # every request of this client waits, not only this one (see _attempt)
+                    self._resume_at = max(self._resume_at, self.clock() + wait)
+                else:
+                    await self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _retry_wait(self, exc: PartnerBoostError, attempt: int) -> float | None:
@@ -173,6 +179,9 @@ class PartnerBoostClient:
         limiter = self._limiter(action)
         if limiter is not None:
             await limiter.acquire()
+        pause = self._resume_at - self.clock()
+        if pause > 0:
+            await self.sleep(pause)
         if self._semaphore is None:
             self._semaphore = anyio.Semaphore(self.concurrency)
         async with self._semaphore:
@@ -192,7 +201,7 @@ class PartnerBoostClient:
             )
         except httpx2.TimeoutException as exc:
             raise self._transport_error(action, "timed out", exc) from None
-        except httpx2.TransportError as exc:
+        except httpx2.RequestError as exc:
             raise self._transport_error(action, "could not be sent or answered", exc) from None
         logger.debug(
             "%s %s (%s) attempt %d -> HTTP %d in %.0f ms",

@@ -20,7 +20,7 @@ from skill.api.errors import IncompleteData, PartnerBoostError, UpstreamError
 from skill.api.params import field_name, get_param, with_params
 from skill.api.results import FetchResult, ProgressCallback, dedupe, report_progress
 from skill.api.windows import split_windows
-from skill.parsing import parse_int
+from skill.parsing import parse_int, parse_time
 from tools.base import Action, Paging
 
 if TYPE_CHECKING:
@@ -39,18 +39,21 @@ class FrozenEnd:
     """The parameter that ends an action's time range; set to "now" before paging when left open.
 
     With `start_param`, only when that start is set: for these APIs an end alone would add a filter.
+    `record_time_key` names the record field the end filters on; when a listing still shifts while paging
+    (records arriving with times before "now"), the next pass ends at the newest time already seen.
     """
 
     end_param: str
     start_param: str | None = None
+    record_time_key: str | None = None
 
 
 FROZEN_END: dict[str, FrozenEnd] = {
-    "merchant_list_transactions": FrozenEnd("trans_time_end"),
+    "merchant_list_transactions": FrozenEnd("trans_time_end", record_time_key="order_time"),
     "merchant_list_bills": FrozenEnd("time_end"),
     "merchant_list_prepayments": FrozenEnd("time_end"),
     "brand_list_clicks": FrozenEnd("end_time", "start_time"),
-    "brand_transaction_report": FrozenEnd("end_time", "start_time"),
+    "brand_transaction_report": FrozenEnd("end_time", "start_time", record_time_key="order_time"),
     "brand_transaction_report_cursor": FrozenEnd("end_date", "start_date"),
     "publisher_list_transactions": FrozenEnd("end_date", "begin_date"),
     "publisher_list_clicks": FrozenEnd("end_date", "begin_date"),
@@ -77,6 +80,30 @@ def freeze_end(action: Action, now: datetime) -> Action:
         return action
     try:
         return with_params(action, {rule.end_param: now})
+    except ValidationError:
+        return action
+
+
+def end_at_newest_seen(action: Action, records: list[Any]) -> Action:
+    """`action` ending at the newest record time in `records`, when that is earlier than its current end."""
+    rule = frozen_end_rule(type(action))
+    if rule is None or rule.record_time_key is None:
+        return action
+    newest = None
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        try:
+            moment = parse_time(record.get(rule.record_time_key))
+        except ValueError:
+            continue
+        if moment is not None and (newest is None or moment > newest):
+            newest = moment
+    current = get_param(action, rule.end_param)
+    if newest is None or (isinstance(current, datetime) and newest >= current):
+        return action
+    try:
+        return with_params(action, {rule.end_param: newest})
     except ValidationError:
         return action
 
@@ -323,6 +350,7 @@ async def fetch_pages(
             break
         if attempt < MAX_PASSES:
             logger.info("%s: %s; reading it again (pass %d)", action.tool_name, result.drift, attempt + 1)
+            action = end_at_newest_seen(action, result.records)
     missing = list(result.missing)
     if result.drift is not None:
         missing.append(f"{result.drift}; records may be missing or repeated after {MAX_PASSES} attempts")

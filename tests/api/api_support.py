@@ -107,13 +107,13 @@ def make_client(
 ) -> tuple[PartnerBoostClient, Recorder]:
     recorder = Recorder(handler)
     options: dict[str, Any] = {"max_retries": 4, "concurrency": 8, "jitter": lambda: 1.0, **kwargs}
+    options.setdefault("sleep", fake_time.sleep)
     client = PartnerBoostClient(
         credentials if credentials is not None else all_credentials(),
         base_url=BASE,
         amazon_base_url=AMAZON_BASE,
         transport=httpx2.MockTransport(recorder),
         clock=fake_time.clock,
-        sleep=fake_time.sleep,
         **options,
     )
     return client, recorder

@@ -362,3 +362,48 @@ def test_freeze_end_needs_the_start_when_the_rule_says_so():
     assert "end_date" not in paging_module.freeze_end(no_range, now).to_wire()
     # an action without a rule or window is left alone
     assert paging_module.freeze_end(SampleMerchantList(), now) == SampleMerchantList()
+
+
+class LiveOrderServer:
+    """Newest-first orders filtered by time_end; before every request a new order arrives one second after
+    the newest one (its time is still before the client's "now", so freezing the end does not exclude it)."""
+
+    def __init__(self, count: int, newest: int) -> None:
+        self.orders = [{"id": i, "order_time": newest - i} for i in range(count)]
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        newest = self.orders[0]
+        self.orders.insert(0, {"id": newest["id"] - 1, "order_time": newest["order_time"] + 1})
+        params = request.url.params
+        end = int(params["time_end"])
+        visible = [o for o in self.orders if o["order_time"] <= end]
+        page, size = int(params["page_num"]), int(params["page_size"])
+        chunk = visible[(page - 1) * size: page * size]
+        return merchant_ok({"list": chunk, "total_size": len(visible),
+                            "total_page": math.ceil(len(visible) / size)})
+
+
+@pytest.mark.anyio
+async def test_listing_that_keeps_growing_is_read_again_up_to_the_newest_record_seen(fake_time, monkeypatch):
+    newest = int(START) - 3600
+    monkeypatch.setitem(paging_module.FROZEN_END, "sample_merchant_list",
+                        FrozenEnd("time_end", record_time_key="order_time"))
+    server = LiveOrderServer(1000, newest)
+    client, recorder = make_client(server, fake_time, concurrency=1)
+    async with client:
+        result = await client.fetch_all(SampleMerchantList())
+    assert result.complete
+    # the first pass drifted; the second ended at the newest order of the first pass (one arrived before it)
+    ends = [int(r.url.params["time_end"]) for r in recorder.requests]
+    assert ends[:6] == [int(START)] * 6 and set(ends[6:]) == {newest + 1}
+    assert [o["id"] for o in result.records] == list(range(-1, 1000))
+    assert result.total == 1001
+
+
+@pytest.mark.anyio
+async def test_growing_listing_without_a_record_time_rule_is_incomplete(fake_time, monkeypatch):
+    monkeypatch.setitem(paging_module.FROZEN_END, "sample_merchant_list", FrozenEnd("time_end"))
+    client, _ = make_client(LiveOrderServer(1000, int(START) - 3600), fake_time, concurrency=1)
+    async with client:
+        with pytest.raises(IncompleteData, match="total changed"):
+            await client.fetch_all(SampleMerchantList())

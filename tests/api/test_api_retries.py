@@ -173,3 +173,22 @@ async def test_external_http_client_is_used_and_not_closed(fake_time):
             assert await client.call(SampleMerchantList()) == "hi"
         assert not shared.is_closed
         assert len(seen) == 1
+
+
+@pytest.mark.anyio
+async def test_a_rate_limit_pauses_the_whole_client(fake_time):
+    """After a 429 with Retry-After, other requests of the client also wait until that time has passed."""
+    slept: list[float] = []
+
+    async def sleep_without_time_passing(seconds: float) -> None:
+        slept.append(seconds)
+
+    client, server = make_client(sequence(
+        merchant_error(1002, "too frequent", 429, headers={"Retry-After": "5"}),
+        merchant_ok(1), merchant_ok(2),
+    ), fake_time, sleep=sleep_without_time_passing)
+    async with client:
+        assert await client.call(SampleMerchantList()) == 1
+        assert await client.call(SampleMerchantList()) == 2  # the clock has not moved: still paused
+    assert slept == [5.0, 5.0]
+    assert len(server.requests) == 3
