@@ -206,7 +206,7 @@ async def _numbered_pass(
 
     records = [record for index in sorted(pages) for record in pages[index]]
     missing = [
-        _describe_page(paging, index, total_pages, per_page, page_value(index), failures[index])
+        _describe_page(paging, index, total_pages, per_page, total_items, page_value(index), failures[index])
         for index in sorted(failures)
     ]
     drift = _drift(total_items, total_pages, reported, len(records), bool(failures))
@@ -232,9 +232,17 @@ def _drift(
 
 
 def _describe_page(
-    paging: Paging, index: int, total_pages: int, per_page: int, value: int, error: PartnerBoostError
+    paging: Paging,
+    index: int,
+    total_pages: int,
+    per_page: int,
+    total_items: int | None,
+    value: int,
+    error: PartnerBoostError,
 ) -> str:
     first, last = index * per_page + 1, (index + 1) * per_page
+    if total_items is not None:
+        last = min(last, total_items)
     if paging.kind == "page":
         where = f"page {value} of {total_pages} (records {first}–{last})"
     else:
