@@ -83,29 +83,25 @@ def list_transactions(
 
 
 def order_stats(book: OrderBook, found: np.ndarray) -> dict[str, Any]:
-    by_status = {}
-    status_codes = book.cols["status"][found] if len(found) else np.zeros(0, dtype=np.int16)
-    for code, name in enumerate(STATUSES):
-        subset = found[status_codes == code]
-        by_status[name] = {
-            "count": len(subset),
-            "sale_amount": money_map(book.money_by_currency(subset, "amount")),
-            "sale_comm": money_map(book.money_by_currency(subset, "commission")),
-        }
-    currency_count: dict[str, int] = {}
-    if len(found):
-        codes, counts = np.unique(book.cols["currency"][found], return_counts=True)
-        currency_count = {
-            book.currencies[c]: int(n) for c, n in zip(codes.tolist(), counts.tolist(), strict=True)
-        }
+    totals = book.totals(found)
+    per_currency = totals.count.sum(axis=0)
     return {
         "total_size": len(found),
         "order_count": len(found),
-        "sale_amount": money_map(book.money_by_currency(found, "amount")),
-        "sale_comm": money_map(book.money_by_currency(found, "commission")),
-        "currency_count": dict(sorted(currency_count.items())),
-        "status_count": book.count_by_status(found),
-        "by_status": by_status,
+        "sale_amount": money_map(totals.by_currency("amount")),
+        "sale_comm": money_map(totals.by_currency("commission")),
+        "currency_count": {
+            c: int(per_currency[i]) for i, c in enumerate(totals.currencies) if per_currency[i]
+        },
+        "status_count": {name: int(totals.count[code].sum()) for code, name in enumerate(STATUSES)},
+        "by_status": {
+            name: {
+                "count": int(totals.count[code].sum()),
+                "sale_amount": money_map(totals.by_currency("amount", code)),
+                "sale_comm": money_map(totals.by_currency("commission", code)),
+            }
+            for code, name in enumerate(STATUSES)
+        },
     }
 
 

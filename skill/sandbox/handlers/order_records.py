@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -173,10 +173,3 @@ def position_id(state: SandboxState, position: int) -> str:
 
 def china_time_text(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, tz=CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def utc_day(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds - seconds % 86_400, tz=UTC)
-
-
-ONE_HOUR = timedelta(hours=1)

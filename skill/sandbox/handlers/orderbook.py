@@ -135,6 +135,23 @@ class PartnerTable:
         return mask if used else None
 
 
+@dataclass(frozen=True)
+class StatusCurrencyTotals:
+    """Counts and cents indexed [status code, currency code]."""
+
+    currencies: list[str]
+    count: np.ndarray
+    amount: np.ndarray
+    commission: np.ndarray
+
+    def by_currency(self, column: str, status: int | None = None) -> dict[str, int]:
+        """{currency: cents} of `column` (amount or commission), for one status or all; zero rows left out."""
+        table = getattr(self, column)
+        row = table.sum(axis=0) if status is None else table[status]
+        counts = self.count.sum(axis=0) if status is None else self.count[status]
+        return {c: int(row[i]) for i, c in enumerate(self.currencies) if counts[i]}
+
+
 @dataclass
 class OrderQuery:
     """Filters over orders; None means "no filter". Times are Unix seconds, both ends inclusive."""
@@ -275,24 +292,31 @@ class OrderBook:
         return found[start:stop][::-1]
 
     # ----------------------------------------------------------------------------------------- totals
-    def money_by_currency(self, found: np.ndarray, column: str) -> dict[str, int]:
-        """Exact integer sums of `column` (amount or commission, cents) per currency over `found`."""
-        if not len(found):
-            return {}
-        codes = self.cols["currency"][found]
-        values = self.cols[column][found]
-        totals: dict[str, int] = {}
-        for code in np.unique(codes).tolist():
-            totals[self.currencies[code]] = int(values[codes == code].sum())
-        return totals
+    def take(self, name: str, found: np.ndarray) -> np.ndarray:
+        """Column `name` at the indices `found` (a view when they are one contiguous run)."""
+        column = self.cols[name]
+        if len(found) and int(found[-1]) - int(found[0]) + 1 == len(found):
+            return column[int(found[0]) : int(found[-1]) + 1]
+        return column[found]
 
-    def count_by_status(self, found: np.ndarray) -> dict[str, int]:
-        counts = (
-            np.bincount(self.cols["status"][found], minlength=len(STATUSES))
-            if len(found)
-            else np.zeros(len(STATUSES), dtype=np.int64)
+    def totals(self, found: np.ndarray) -> StatusCurrencyTotals:
+        """Order counts and amount/commission cents per (status, currency) over `found`, in three passes."""
+        n_currencies = len(self.currencies)
+        cells = len(STATUSES) * n_currencies
+        key = self.take("status", found).astype(np.int64) * n_currencies + self.take("currency", found)
+        shape = (len(STATUSES), n_currencies)
+
+        def summed(column: str) -> np.ndarray:
+            # float64 sums of integer cents are exact while every total stays below 2**53 cents
+            weights = self.take(column, found).astype(np.float64)
+            return np.rint(np.bincount(key, weights=weights, minlength=cells)).astype(np.int64).reshape(shape)
+
+        return StatusCurrencyTotals(
+            currencies=list(self.currencies),
+            count=np.bincount(key, minlength=cells).reshape(shape),
+            amount=summed("amount"),
+            commission=summed("commission"),
         )
-        return {name: int(counts[code]) for code, name in enumerate(STATUSES)}
 
     # ----------------------------------------------------------------------------------------- writes
     def insert(self, rows: dict[str, Sequence[Any]]) -> np.ndarray:

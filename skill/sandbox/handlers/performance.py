@@ -88,39 +88,40 @@ def _aggregate(state: SandboxState, p: Any, group_by: str) -> tuple[dict[int, di
     click_days, click_rows, click_counts = state.clicks.counts(window)
 
     if group_by in TIME_GROUPS:
-        order_keys = _day_keys(book.t[found] // DAY, group_by)
+        order_keys = _day_keys(book.take("t", found) // DAY, group_by)
         click_keys = _day_keys(click_days, group_by)
     else:
-        order_keys = _row_keys(state, book.cols["partner_row"][found], group_by)
+        order_keys = _row_keys(state, book.take("partner_row", found), group_by)
         click_keys = _row_keys(state, click_rows, group_by)
 
-    keys, inverse = np.unique(np.concatenate([order_keys, click_keys]), return_inverse=True)
-    order_inv, click_inv = inverse[: len(found)], inverse[len(found) :]
-    size = len(keys)
-    clicks = np.bincount(click_inv, weights=click_counts, minlength=size)
-    orders = np.bincount(order_inv, minlength=size)
-    valid = book.cols["status"][found] != VOID
-    valid_orders = np.bincount(order_inv[valid], minlength=size)
-    currency = book.cols["currency"][found]
-    money: dict[str, dict[int, np.ndarray]] = {"amount": {}, "commission": {}}
-    for column in money:
-        values = book.cols[column][found].astype(
-            np.float64
-        )  # integer cents: float sums stay exact below 2**53
-        for code in np.unique(currency[valid]).tolist():
-            chosen = valid & (currency == code)
-            money[column][code] = np.rint(
-                np.bincount(order_inv[chosen], weights=values[chosen], minlength=size)
-            )
+    # Keys are small integer ranges (days, weeks, months, partner rows): count densely from the smallest.
+    everything = np.concatenate([order_keys, click_keys])
+    base = int(everything.min()) if len(everything) else 0
+    size = int(everything.max()) - base + 1 if len(everything) else 0
+    order_slot, click_slot = order_keys - base, click_keys - base
+    clicks = np.bincount(click_slot, weights=click_counts, minlength=size)
+    orders = np.bincount(order_slot, minlength=size)
+    valid = book.take("status", found) != VOID
+    valid_orders = np.bincount(order_slot[valid], minlength=size)
+    n_currencies = len(book.currencies)
+    cell = order_slot[valid] * n_currencies + book.take("currency", found)[valid]
+    money = {}
+    for column in ("amount", "commission"):
+        # float64 sums of integer cents are exact while every total stays below 2**53 cents
+        weights = book.take(column, found)[valid].astype(np.float64)
+        sums = np.bincount(cell, weights=weights, minlength=size * n_currencies)
+        money[column] = np.rint(sums).astype(np.int64).reshape(size, n_currencies)
+    counts = np.bincount(cell, minlength=size * n_currencies).reshape(size, n_currencies)
 
     rows: dict[int, dict[str, Any]] = {}
-    for i, key in enumerate(keys.tolist()):
-        rows[key] = {
-            "clicks": int(clicks[i]),
-            "orders": int(orders[i]),
-            "valid_orders": int(valid_orders[i]),
-            "amount": {book.currencies[c]: int(v[i]) for c, v in money["amount"].items() if v[i]},
-            "commission": {book.currencies[c]: int(v[i]) for c, v in money["commission"].items() if v[i]},
+    for slot in np.flatnonzero((orders > 0) | (clicks > 0)).tolist():
+        present = [c for c in range(n_currencies) if counts[slot, c]]
+        rows[base + slot] = {
+            "clicks": int(clicks[slot]),
+            "orders": int(orders[slot]),
+            "valid_orders": int(valid_orders[slot]),
+            "amount": {book.currencies[c]: int(money["amount"][slot, c]) for c in present},
+            "commission": {book.currencies[c]: int(money["commission"][slot, c]) for c in present},
         }
     return rows, start, end
 

@@ -78,7 +78,3 @@ def paged(records: list[dict[str, Any]], total: int, page_num: int, page_size: i
 def page_of(frame: pd.DataFrame, page_num: int, page_size: int) -> pd.DataFrame:
     start = (page_num - 1) * page_size
     return frame.iloc[start : start + page_size]
-
-
-def date_text(seconds: int, fmt: str = "%Y-%m-%d") -> str:
-    return datetime.fromtimestamp(seconds, tz=UTC).strftime(fmt)
