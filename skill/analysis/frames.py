@@ -288,6 +288,17 @@ def partners_frame(records: Records) -> pd.DataFrame:
     return out[list(PARTNER_COLUMNS)]
 
 
+def concat_orders(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Several orders frames as one (categories merged)."""
+    chosen = [frame for frame in frames if not frame.empty]
+    if not chosen:
+        return empty_orders()
+    if len(chosen) == 1:
+        return chosen[0]
+    plain = [frame.astype({name: str for name in _ORDER_CATEGORIES}) for frame in chosen]
+    return _categorise(pd.concat(plain, ignore_index=True), _ORDER_CATEGORIES)
+
+
 def empty_orders() -> pd.DataFrame:
     frame = pd.DataFrame(
         {

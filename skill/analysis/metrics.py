@@ -177,7 +177,7 @@ def build_groups(
             key,
             labels.get(key, key),
             rows.get(key, {}),
-            previous_rows.get(key) if previous is not None else None,
+            previous_rows.get(key, {}) if previous is not None else None,
             None if clicks is None else int(clicks.get(key, 0)),
             totals,
         )

@@ -8,8 +8,9 @@ previous one, so `orders` must cover both):
   |log amount − median| > AMOUNT_OUTLIER_Z × 1.4826 × MAD (median absolute deviation).
 - commission_rate_outlier: commission ÷ amount differs from the partner's median rate by more than
   max(RATE_ABS_TOLERANCE, RATE_REL_TOLERANCE × median).
-- burst: one partner has so many orders within one hour that its normal hourly rate (over the whole window,
-  times BURST_PEAK_FACTOR for peak hours) makes the count implausible: Poisson tail bound below BURST_MAX_P.
+- burst: one partner has so many orders within one hour that its normal hourly rate (over its active span
+  in the window, times BURST_PEAK_FACTOR for peak hours) makes the count implausible: a Poisson tail bound
+  below BURST_MAX_P.
 - repeat_customer: one customer id places REPEAT_MIN_ORDERS or more orders through one partner within
   REPEAT_WINDOW.
 - void_spike: a partner's void share in one calendar week (Monday start, in the period's timezone) reaches
@@ -39,6 +40,7 @@ BURST_WINDOW = pd.Timedelta(hours=1)
 BURST_MIN_ORDERS = 10
 BURST_PEAK_FACTOR = 2.0
 BURST_MAX_P = 1e-6
+BURST_MIN_SPAN = pd.Timedelta(days=1)
 REPEAT_WINDOW = pd.Timedelta(days=7)
 REPEAT_MIN_ORDERS = 5
 VOID_SPIKE_MIN_SHARE = 0.4
@@ -241,9 +243,14 @@ def _bursts(window: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
         return np.zeros(0, dtype=bool), {}
     times = window["time"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
     partner_codes, _ = pd.factorize(window["partner_id"].astype(str))
-    hours = max((times.max() - times.min()) / BURST_WINDOW.value, 1.0)
     per_partner = np.bincount(partner_codes)
-    expected = np.maximum(per_partner / hours * BURST_PEAK_FACTOR, 1e-9)
+    first = pd.Series(times).groupby(partner_codes).min().to_numpy()
+    last = pd.Series(times).groupby(partner_codes).max().to_numpy()
+    # The normal rate over the partner's own active span in the window (a partner that joined last month is
+    # judged by its pace since then), at least one day.
+    hours = np.maximum(last - first, BURST_MIN_SPAN.value) / BURST_WINDOW.value
+    hourly = per_partner / hours
+    expected = np.maximum(hourly * BURST_PEAK_FACTOR, 1e-9)
     order, counts = _window_counts(partner_codes, times, BURST_WINDOW)
     lam = expected[partner_codes[order]]
     k = counts.astype(np.float64)
@@ -254,7 +261,7 @@ def _bursts(window: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
     details = {
         int(i): (
             f"part of a burst: up to {int(peak[partner_codes[i]])} orders from this partner within one hour "
-            f"(usually {per_partner[partner_codes[i]] / hours:.2f} per hour)"
+            f"(usually {hourly[partner_codes[i]]:.2f} per hour)"
         )
         for i in np.flatnonzero(flag)
     }

@@ -1,0 +1,157 @@
+"""The answers end to end through the client and the in-process sandbox app: figures against plain sums over
+the world, the partner list only with brand credentials, and incomplete data flagged, never silently short."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import httpx2
+import pytest
+from analysis_support import NOW, cents, in_range, valid_money
+
+from skill.analysis import answers
+from skill.analysis.metrics import AnalysisError
+from skill.api.client import PartnerBoostClient
+from skill.config import Credentials
+from skill.periods import PeriodError, resolve_period
+from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from skill.sandbox import credentials as sandbox
+from skill.sandbox.world import World
+
+pytestmark = pytest.mark.anyio
+
+MERCHANT = Credentials(api_key=sandbox.SANDBOX_API_KEY)
+MERCHANT_AND_BRAND = Credentials(
+    api_key=sandbox.SANDBOX_API_KEY,
+    brand_id=sandbox.SANDBOX_BRAND_ID,
+    brand_token=sandbox.SANDBOX_BRAND_TOKEN,
+    brand_secret=sandbox.SANDBOX_BRAND_SECRET,
+)
+
+
+def _client(transport: httpx2.AsyncBaseTransport, credentials: Credentials = MERCHANT) -> PartnerBoostClient:
+    return PartnerBoostClient(
+        credentials,
+        base_url=SANDBOX_BASE_URL,
+        amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+        transport=transport,
+        max_retries=0,
+    )
+
+
+@pytest.fixture
+async def client(world: World) -> AsyncIterator[PartnerBoostClient]:
+    async with _client(sandbox_transport(world)) as pb:
+        yield pb
+
+
+async def test_review_through_the_api_matches_plain_sums(
+    client: PartnerBoostClient, order_rows: list[dict]
+) -> None:
+    result = await answers.review(client, "上个月", "channel_type", now=NOW, tz="Asia/Shanghai")
+    period = resolve_period("上个月", now=NOW, tz="Asia/Shanghai")
+    rows = in_range(order_rows, period.start, period.end)
+    assert result.complete and result.notes == []
+    assert result.period.label == "Oct 1 – Oct 31 2026" and result.period.timezone == "Asia/Shanghai"
+    assert result.totals.orders == len(rows)
+    assert {c: cents(m.commission) for c, m in result.totals.money.items()} == valid_money(
+        rows, "commission_cents"
+    )
+    assert result.totals.clicks and result.totals.clicks > result.totals.valid_orders
+    assert sum(g.clicks or 0 for g in result.groups) == result.totals.clicks
+
+
+async def test_monitor_through_the_api_finds_the_injected_anomalies(
+    client: PartnerBoostClient, world: World
+) -> None:
+    result = await answers.monitor(client, "last 60 days", now=NOW)
+    flagged = {o.order_id for o in result.abnormal_orders if any(f.code != "voided" for f in o.flags)}
+    injected = {
+        i
+        for a in world.anomalies
+        if a.kind in ("burst", "duplicate_order", "repeat_customer")
+        for i in a.order_ids
+    }
+    assert result.complete
+    assert injected and injected <= flagged
+    assert result.totals.clicks is not None and len(result.best_channels) == 5
+
+
+async def test_bill_check_through_the_api_finds_the_mismatch(
+    client: PartnerBoostClient, world: World
+) -> None:
+    (mismatch,) = [a for a in world.anomalies if a.kind == "bill_mismatch"]
+    result = await answers.bills(client, mismatch.month, now=NOW)
+    assert result.complete
+    assert [d.bill_id for d in result.discrepancies] == [str(mismatch.detail["bill_id"])]
+    assert cents(result.discrepancies[0].difference) == mismatch.detail["difference_cents"]
+    expected = sum(
+        int(b["amount_cents"])
+        for b in world.bills.to_dict("records")
+        if b["month"] == mismatch.month and b["currency"] == "USD"
+    )
+    assert cents(result.totals_by_currency["USD"]) == expected
+
+
+async def test_bill_check_needs_one_month(client: PartnerBoostClient) -> None:
+    with pytest.raises(AnalysisError, match="one complete calendar month"):
+        await answers.bills(client, "last 7 days", now=NOW)
+
+
+async def test_media_use_the_partner_list_with_brand_credentials(world: World) -> None:
+    async with _client(sandbox_transport(world), MERCHANT_AND_BRAND) as pb:
+        listed = await answers.media(pb, now=NOW)
+    joined = int((world.partners["status"] == "joined").sum())
+    assert not listed.derived_from_activity and len(listed.media) == joined and listed.complete
+
+
+async def test_media_without_brand_credentials_are_derived(client: PartnerBoostClient) -> None:
+    derived = await answers.media(client, now=NOW)
+    assert derived.derived_from_activity and derived.dormant_media == 0
+    assert any("only media with orders or clicks" in note for note in derived.notes)
+
+
+async def test_compare_through_the_api(client: PartnerBoostClient, order_rows: list[dict]) -> None:
+    result = await answers.compare(client, "2026-10", "previous", now=NOW)
+    september = resolve_period("2026-09", now=NOW)
+    change = {(c.metric, c.currency): c for c in result.changes}[("sales", "GBP")]
+    assert (
+        cents(change.b)
+        == valid_money(in_range(order_rows, september.start, september.end), "amount_cents")["GBP"]
+    )
+
+
+async def test_bad_input_is_a_clear_error(client: PartnerBoostClient) -> None:
+    with pytest.raises(PeriodError, match="last three months"):
+        await answers.review(client, "the other day", now=NOW)
+    with pytest.raises(AnalysisError, match="group_by must be one of"):
+        await answers.review(client, "last month", "colour", now=NOW)
+
+
+class FailingPages(httpx2.AsyncBaseTransport):
+    """The sandbox, except that list4 page 3 always answers 503."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/transaction/list4"):
+            body = json.loads(await request.aread() or b"{}")  # list4 is a POST with a JSON body
+            if body.get("page_num") == 3:
+                return httpx2.Response(503, json={"code": 5000, "message": "unavailable", "data": None})
+        return await self.inner.handle_async_request(request)
+
+
+async def test_missing_pages_make_the_answer_incomplete(world: World) -> None:
+    async with _client(FailingPages(sandbox_transport(world))) as pb:
+        result = await answers.review(pb, "2026-10", now=NOW)
+    assert not result.complete
+    assert any(note.startswith("incomplete orders") for note in result.notes)
+    full = result.totals.orders + result.previous_totals.orders
+    assert full < sum(
+        1
+        for _ in world.orders_between(
+            resolve_period("2026-09", now=NOW).start, resolve_period("2026-10", now=NOW).end
+        ).itertuples()
+    )
