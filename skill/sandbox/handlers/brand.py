@@ -223,7 +223,8 @@ def transaction_report(state: SandboxState, p: BrandTransactionReport, ctx: Requ
         OrderQuery(
             start=unix_seconds(p.start_time) if p.start_time else None,
             end=unix_seconds(p.end_time) if p.end_time else None,
-            statuses=[p.status] if p.status else None,
+            # the report has no "paid": a paid order is an effective one whose bill was paid
+            statuses=(["effective", "paid"] if p.status == "effective" else [p.status]) if p.status else None,
             trans_types=[p.type] if p.type else None,
         )
     )

@@ -267,8 +267,8 @@ def current_plan(state: SandboxState, p: Any, ctx: RequestContext) -> dict[str, 
 def list_prepayments(state: SandboxState, p: MerchantListPrepayments, ctx: RequestContext) -> dict[str, Any]:
     frame = state.world.prepayments.sort_values("created_at", ascending=False, ignore_index=True)
     mask = _time_mask(frame, "created_at", p.time_start, p.time_end)
-    if p.mid and "partner_id" in frame.columns:
-        mask &= _rows_mask(state, frame, p.mid)
+    if p.mid:  # top-ups belong to the account, not to a partner channel
+        mask &= _rows_mask(state, frame, p.mid) if "partner_id" in frame.columns else False
     selected = frame[mask]
     page_num, page_size = page_bounds(p.page_num, p.page_size, MERCHANT_DEFAULT_PAGE_SIZE)
     records = frame_records(page_of(selected, page_num, page_size))

@@ -21,6 +21,13 @@ from skill.sandbox.handlers.wire import BAD_REQUEST, SandboxError
 VOID = STATUSES.index("void")
 TIME_GROUPS = ("day", "week", "month")
 SORTABLE = ("clicks", "orders", "valid_orders", "sale_amount", "sale_comm")
+GROUP_LABELS = {
+    "day": ("date",),
+    "week": ("week", "week_start"),
+    "month": ("month",),
+    "medium": ("medium_id", "medium_name", "medium_code", "partner_id"),
+    "channel": ("channel",),
+}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -172,14 +179,14 @@ def sort_rows(
         if group_by in TIME_GROUPS:
             return rows if sort_order != "desc" else rows[::-1]
         sort_type = "orders"
-    if sort_type not in SORTABLE:
-        raise SandboxError(
-            BAD_REQUEST, f"sort_type: {sort_type!r} is not allowed; allowed values: {', '.join(SORTABLE)}"
-        )
+    labels = GROUP_LABELS[group_by]
+    if sort_type not in SORTABLE and sort_type not in labels:
+        allowed = ", ".join((*SORTABLE, *labels))
+        raise SandboxError(BAD_REQUEST, f"sort_type: {sort_type!r} is not allowed; allowed values: {allowed}")
     descending = sort_order != "asc"
 
-    def value(row: dict[str, Any]) -> float:
+    def value(row: dict[str, Any]) -> Any:
         item = row[sort_type]
-        return _money_total(item) if isinstance(item, dict) else float(item)
+        return _money_total(item) if isinstance(item, dict) else item
 
     return sorted(rows, key=value, reverse=descending)
