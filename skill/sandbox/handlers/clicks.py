@@ -76,7 +76,7 @@ class ClickTable:
             if len(frame)
             else np.zeros(0, np.int64)
         )
-        rows = np.array([partners.row_of_partner[int(p)] for p in frame["partner_id"]], dtype=np.int64)
+        rows = partners.rows_of(frame["partner_id"].to_numpy(dtype=np.int64), "clicks_daily")
         order = np.lexsort((rows, day))
         self.day = day[order]
         self.partner_row = rows[order]

@@ -40,17 +40,14 @@ def _unix_seconds(series: pd.Series) -> np.ndarray:
 
 
 def _codes(values: Any, vocabulary: Sequence[str], column: str) -> np.ndarray:
+    """Text values as int16 codes into `vocabulary` (hash-based, one pass)."""
+    inverse, uniques = pd.factorize(pd.Series(values, dtype="str"))
     lookup = {name: code for code, name in enumerate(vocabulary)}
-    text = np.asarray(values, dtype=object)
-    uniques, inverse = np.unique(text.astype(str), return_inverse=True)
     unknown = [u for u in uniques if u not in lookup]
     if unknown:
         raise ValueError(f"orders.{column} has unexpected values {unknown[:5]}; expected {list(vocabulary)}")
-    return (
-        np.array([lookup[u] for u in uniques], dtype=np.int16)[inverse]
-        if len(text)
-        else np.zeros(0, np.int16)
-    )
+    table = np.array([lookup[u] for u in uniques], dtype=np.int16)
+    return table[inverse] if len(inverse) else np.zeros(0, np.int16)
 
 
 def _text(values: Any) -> np.ndarray:
@@ -79,6 +76,13 @@ class PartnerTable:
         self.row_of_partner = {int(p): row for row, p in enumerate(self.partner_id)}
         self.row_of_channel = {int(c): row for row, c in enumerate(self.channel_id)}
         self.row_of_code = {str(c).upper(): row for row, c in enumerate(self.medium_code)}
+
+    def rows_of(self, partner_ids: np.ndarray, where: str) -> np.ndarray:
+        """Partner rows of many partner ids at once; an id that is not a partner is a world error."""
+        rows = pd.Index(self.partner_id).get_indexer(partner_ids)
+        if len(rows) and rows.min() < 0:
+            raise ValueError(f"{where} name partner ids that are not in the partners frame")
+        return rows.astype(np.int64)
 
     def rows_for_channels(self, values: Iterable[Any]) -> np.ndarray:
         """Partner rows for channel ids given as site ids or `PB…` medium codes (unknown ones match none)."""
@@ -183,11 +187,7 @@ class OrderBook:
         self.currencies: list[str] = currencies
         self.cols: dict[str, np.ndarray] = {
             "t": _unix_seconds(frame["order_time"]),
-            "partner_row": np.array(
-                [partners.row_of_partner[int(p)] for p in frame["partner_id"]], dtype=np.int64
-            )
-            if len(frame)
-            else np.zeros(0, np.int64),
+            "partner_row": partners.rows_of(frame["partner_id"].to_numpy(dtype=np.int64), "orders"),
             "channel_id": frame["channel_id"].to_numpy(dtype=np.int64),
             "currency": _codes(frame["currency"], currencies, "currency"),
             "amount": frame["amount_cents"].to_numpy(dtype=np.int64),
