@@ -180,7 +180,7 @@ def orders_frame(records: Records, *, default_currency: str | None = None) -> pd
     out["partner_group"] = _plain(fields.get("partner_group"), len(raw))
     out["country"] = _plain(fields.get("country"), len(raw), case="upper")
     out["device"] = _plain(fields.get("device"), len(raw), case="lower")
-    out["currency"] = _text(fields["currency"], "orders", "currency", required=True).str.strip().str.upper()
+    out["currency"] = _currency(fields["currency"], "orders")
     out["amount_cents"] = money_to_cents(fields["amount_cents"], kind="orders", field="amount_cents")
     out["commission_cents"] = money_to_cents(
         fields["commission_cents"], kind="orders", field="commission_cents"
@@ -188,7 +188,7 @@ def orders_frame(records: Records, *, default_currency: str | None = None) -> pd
     out["status"] = _status(fields["status"])
     out["is_new_customer"] = _flag(fields.get("is_new_customer"), len(raw))
     out["coupon"] = _plain(fields.get("coupon"), len(raw))
-    out["uid"] = _plain(fields.get("uid"), len(raw)).astype(str)
+    out["uid"] = _free_text(fields.get("uid"), len(raw))
     out["void_reason"] = _plain(fields.get("void_reason"), len(raw))
     out["is_void"] = (out["status"] == "void").to_numpy()
     return _categorise(out[list(ORDER_COLUMNS)], _ORDER_CATEGORIES)
@@ -252,7 +252,7 @@ def bills_frame(records: Records) -> pd.DataFrame:
     out["medium"] = _id_text(fields.get("medium"), n).astype(str)
     out["medium_name"] = _plain(fields.get("medium_name"), n).astype(str)
     out["month"] = _month_text(fields["month"])
-    out["currency"] = _text(fields["currency"], "bills", "currency", required=True).str.strip().str.upper()
+    out["currency"] = _currency(fields["currency"], "bills").astype(str)
     out["amount_cents"] = money_to_cents(fields["amount_cents"], kind="bills", field="amount_cents")
     out["order_count"] = _count(fields.get("order_count"), "bills", "order_count", n)
     out["status"] = _plain(fields.get("status"), n, case="lower").astype(str)
@@ -446,12 +446,37 @@ def _text(values: pd.Series, kind: str, field: str, *, required: bool = False) -
     return text
 
 
+def _free_text(values: pd.Series | None, n: int) -> pd.Series:
+    """High-cardinality optional text (customer ids): absent → "", control characters removed."""
+    if values is None:
+        return pd.Series([""] * n, dtype=str)
+    present = values.notna().to_numpy()
+    raw = np.where(present, values.to_numpy(dtype=object), "")
+    raw = np.array([str(value) for value in raw], dtype=object) if not all(map(_is_str, raw)) else raw
+    printable = np.fromiter(map(str.isprintable, raw), dtype=bool, count=len(raw))
+    if not printable.all():
+        raw[~printable] = [_clean(value, None) for value in raw[~printable]]
+    return pd.Series(raw, dtype=str)
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _currency(values: pd.Series, kind: str) -> pd.Series:
+    codes = _plain(values, len(values), case="upper")
+    blank = (codes == "").to_numpy()
+    if blank.any():
+        raise FrameError(f"{kind} record {int(np.flatnonzero(blank)[0])} has an empty 'currency'")
+    return codes
+
+
 def _plain(values: pd.Series | None, n: int, *, case: str | None = None) -> pd.Series:
     """Optional text: absent → "", otherwise stripped; converted once per distinct value."""
     if values is None:
         return pd.Series(pd.Categorical([""] * n)) if n else pd.Series([], dtype=str)
     codes, uniques = pd.factorize(values.reset_index(drop=True), use_na_sentinel=True)
-    cleaned = [_clean(value, case) for value in uniques]
+    cleaned = [_clean(value, case) for value in np.asarray(uniques, dtype=object)]
     labels = np.array([*cleaned, ""], dtype=object)
     return pd.Series(pd.Categorical.from_codes(*_dedupe_codes(codes, labels)))
 
@@ -462,7 +487,7 @@ def _id_text(values: pd.Series | None, n: int) -> pd.Series:
         return pd.Series(pd.Categorical([""] * n)) if n else pd.Series([], dtype=str)
     codes, uniques = pd.factorize(values.reset_index(drop=True), use_na_sentinel=True)
     cleaned = []
-    for value in uniques:
+    for value in np.asarray(uniques, dtype=object):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = _clean(value, None)
@@ -481,7 +506,10 @@ def _dedupe_codes(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, li
 def _clean(value: Any, case: str | None) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    text = "".join(ch for ch in str(value) if ch.isprintable()).strip()
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(ch for ch in text if ch.isprintable())
+    text = text.strip()
     if case == "upper":
         return text.upper()
     if case == "lower":

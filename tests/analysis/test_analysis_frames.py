@@ -171,8 +171,9 @@ def test_empty_records_give_an_empty_frame_with_the_schema() -> None:
 
 
 def test_text_from_the_api_loses_control_characters() -> None:
-    frame = orders_frame([{**LIST4, "partner_name": "Evil\x1b[31m Blog\n"}])
+    frame = orders_frame([{**LIST4, "partner_name": "Evil\x1b[31m Blog\n", "uid": "C1\x07"}])
     assert frame["partner_name"].iloc[0] == "Evil[31m Blog"
+    assert frame["uid"].iloc[0] == "C1"
 
 
 def test_world_orders_round_trip_exactly(world: World, orders: pd.DataFrame) -> None:
