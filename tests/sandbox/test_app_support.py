@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from skill.sandbox import SANDBOX_BASE_URL
 from skill.sandbox import credentials as cred
 from skill.sandbox.app import create_app
-from skill.sandbox.handlers.amazon import _link_id
+from skill.sandbox.handlers.amazon import link_id_for
 from skill.sandbox.handlers.state import SandboxState
 from skill.sandbox.world import World, WorldConfig
 from tools.catalogue import ACTIONS
@@ -203,7 +203,7 @@ def minimal_params(world: World, state: SandboxState) -> dict[str, dict[str, Any
         "amazon_links_from_asins": {"asins": str(us["asin"]), "country_code": "US"},
         "amazon_list_brands": {},
         "amazon_storefront_links": {"bids": joined_bid},
-        "amazon_check_links": {"link_ids": _link_id(str(us["asin"]), "US")},
+        "amazon_check_links": {"link_ids": link_id_for(str(us["asin"]), "US")},
         "amazon_report": {},
         "amazon_associates_products": {},
         "amazon_acc_products": {},

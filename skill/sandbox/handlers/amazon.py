@@ -112,7 +112,7 @@ def search_products(state: SandboxState, p: AmazonSearchProducts, ctx: RequestCo
     return {"list": [product_record(r) for r in page.to_dict("records")], "has_more": more}
 
 
-def _link_id(asin: str, country: str) -> str:
+def link_id_for(asin: str, country: str) -> str:
     return f"L{zlib.crc32(f'{country}:{asin}'.encode()):010d}"
 
 
@@ -133,7 +133,7 @@ def links_from_products(
         if row is None:
             errors.append({"product_id": product_id, "message": "product not found"})
             continue
-        link_id = _link_id(str(row["asin"]), str(row["country_code"]))
+        link_id = link_id_for(str(row["asin"]), str(row["country_code"]))
         links.append(
             {
                 "product_id": product_id,
@@ -156,7 +156,7 @@ def links_from_asins(state: SandboxState, p: AmazonLinksFromAsins, ctx: RequestC
         if row is None:
             errors.append({"asin": asin, "message": f"ASIN not available in marketplace {p.country_code}"})
             continue
-        link_id = _link_id(asin, p.country_code)
+        link_id = link_id_for(asin, p.country_code)
         link = {"asin": asin, "link": _amazon_link(row, _tag(state), p.uid), "link_id": link_id}
         if p.return_partnerboost_link:
             link["partnerboost_link"] = f"{PB_LINK_BASE}/{link_id}"
@@ -205,7 +205,7 @@ def storefront_links(state: SandboxState, p: AmazonStorefrontLinks, ctx: Request
 @handles("amazon_check_links")
 def check_links(state: SandboxState, p: AmazonCheckLinks, ctx: RequestContext) -> dict[str, Any]:
     products = state.world.amazon_products.to_dict("records")
-    by_link = {_link_id(str(r["asin"]), str(r["country_code"])): r for r in products}
+    by_link = {link_id_for(str(r["asin"]), str(r["country_code"])): r for r in products}
     results = []
     for link_id in [part.strip() for part in p.link_ids.split(",") if part.strip()]:
         row = by_link.get(link_id)

@@ -376,7 +376,7 @@ def update_creative(state: SandboxState, p: BrandUpdateCreative, ctx: RequestCon
         if value is not None:
             creative[name] = pd.Timestamp(value) if name.endswith("_time") else value
             changed.append(name)
-    if unix_seconds(creative["end_time"]) < unix_seconds(creative["start_time"]):  # type: ignore[operator]
+    if (unix_seconds(creative["end_time"]) or 0) < (unix_seconds(creative["start_time"]) or 0):
         raise SandboxError(BAD_REQUEST, "end_time must not be before start_time")
     return {
         "id": int(creative["creative_id"]),

@@ -34,6 +34,7 @@ from tools.publisher import (
 )
 
 TRACKING_BASE = "https://track.sandbox.partnerboost.local"
+TRANSACTIONS_DEFAULT_LIMIT = 100
 _STATUS_FILTER = {
     "Pending": ["new"],
     "Approved": ["effective", "paid"],
@@ -121,11 +122,7 @@ def list_transactions(
     if not _is_this_brand(state, p.brand_id, p.mcid):
         query.extra_masks.append(lambda book, lo, hi: np.zeros(hi - lo, dtype=bool))
     found = state.orders.find(query)
-    page_num, limit = page_bounds(
-        p.page,
-        p.limit,
-        PublisherListTransactions.paging.default_size,  # type: ignore[union-attr]
-    )
+    page_num, limit = page_bounds(p.page, p.limit, TRANSACTIONS_DEFAULT_LIMIT)
     page = OrderBook.newest_first_page(found, page_num, limit)
     total = len(found)
     return {
