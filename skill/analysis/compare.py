@@ -47,6 +47,11 @@ def compare_periods(
     ]
     groups.sort(key=lambda g: -_valid_orders(side_a[1].get(g.key)))
     notes = [] if clicks is not None else ["no click data: conversion rates are not available"]
+    notes += [
+        f"no orders in {side.label} ({side.start:%Y-%m-%d} .. {side.end:%Y-%m-%d}, end excluded)"
+        for side, figures in ((a, side_a[0]), (b, side_b[0]))
+        if figures.orders == 0
+    ]
     return PeriodComparison(
         period=PeriodEcho.of(a),
         other_period=PeriodEcho.of(b),

@@ -65,7 +65,9 @@ def in_period(frame: pd.DataFrame, period: Period, column: str = "time") -> pd.D
     return frame[((times >= start) & (times < end)).to_numpy()]
 
 
-def ratio(numerator: float | int, denominator: float | int, digits: int = _RATIO_DIGITS) -> float | None:
+def ratio(
+    numerator: float | int | Decimal, denominator: float | int | Decimal, digits: int = _RATIO_DIGITS
+) -> float | None:
     """numerator ÷ denominator, or None when the denominator is zero (never inf or NaN)."""
     if not denominator:
         return None
@@ -73,7 +75,7 @@ def ratio(numerator: float | int, denominator: float | int, digits: int = _RATIO
     return round(value, digits) if np.isfinite(value) else None
 
 
-def change(current: float | int | None, previous: float | int | None) -> float | None:
+def change(current: float | int | Decimal | None, previous: float | int | Decimal | None) -> float | None:
     """Relative change (current − previous) ÷ previous; None when previous is zero or unknown."""
     if current is None or previous is None or not previous:
         return None
@@ -324,10 +326,12 @@ def clicks_by_group(
         keys = np.array([mapping.get(medium) for medium in media], dtype=object)
         if group_by in ("partner", "medium"):
             names = rows["medium_name"].astype(str).to_numpy(dtype=object)
+            own = rows["partner_id"].astype(str).to_numpy(dtype=object) if group_by == "partner" else media
             for position in np.flatnonzero([key is None for key in keys]):
-                if media[position]:
-                    keys[position] = media[position]
-                    labels.setdefault(media[position], names[position] or media[position])
+                key = own[position] or media[position]
+                if key:
+                    keys[position] = key
+                    labels.setdefault(key, names[position] or key)
     known = np.array([key is not None for key in keys], dtype=bool)
     if not known.any():
         return ClickAttribution(None, int(clicks.sum()), {})

@@ -35,6 +35,7 @@ def test_year_on_year_before_any_data_has_no_change(orders: pd.DataFrame) -> Non
     assert result.other_period.label == "Oct 1 – Oct 31 2025"
     assert changes[("orders", None)].b == 0 and changes[("orders", None)].change is None
     assert str(changes[("sales", "USD")].b) == "0.00" and changes[("sales", "USD")].change is None
+    assert any(note.startswith("no orders in Oct 1 – Oct 31 2025") for note in result.notes)
 
 
 def test_group_changes_cover_groups_present_on_either_side() -> None:

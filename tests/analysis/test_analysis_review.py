@@ -217,3 +217,21 @@ def test_no_rule_fires_on_a_balanced_programme() -> None:
         frame(records), clicks(dict.fromkeys("ABCD", 1000), OCTOBER), OCTOBER, "partner"
     )
     assert result.recommendations == []
+
+
+def test_a_partner_with_clicks_and_no_orders_still_shows() -> None:
+    orders = frame(spread("A", 3, OCTOBER, "10.00", "1.00"))
+    rows = [
+        {"medium_id": "101", "medium_name": "Alpha Deals", "partner_id": "1", "clicks": 100},
+        {"medium_id": "555", "medium_name": "Silent Blog", "partner_id": "77", "clicks": 900},
+    ]
+    result = review_performance(
+        orders, clicks_frame(rows, start=OCTOBER.start, end=OCTOBER.end), OCTOBER, "partner"
+    )
+    by_key = {g.key: g for g in result.groups}
+    assert (
+        by_key["77"].label == "Silent Blog" and by_key["77"].clicks == 900 and by_key["77"].valid_orders == 0
+    )
+    assert by_key["77"].conversion_rate == 0.0 and by_key["77"].money == {}
+    assert by_key["1"].conversion_rate == 0.03
+    assert result.totals.clicks == 1000
