@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
@@ -35,7 +35,10 @@ def to_datetime(value: Any) -> datetime:
         seconds = float(value)
         if seconds > 1e12:  # milliseconds
             seconds /= 1000
-        return datetime.fromtimestamp(seconds, tz=UTC)
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"{value!r} is not a valid Unix time in seconds") from None
     if isinstance(value, str):
         text = value.strip()
         compact = _COMPACT_DATE.match(text)
@@ -47,12 +50,23 @@ def to_datetime(value: Any) -> datetime:
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
+            parsed = _rfc1123(text)
+        if parsed is None:
             raise ValueError(
                 f"cannot read {value!r} as a time; use an ISO date (2026-09-01), an ISO datetime "
                 "(2026-09-01T08:00:00Z) or Unix seconds (1788220800)"
             ) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise ValueError(f"expected a date, a datetime or Unix seconds, got {type(value).__name__}")
+
+
+def _rfc1123(text: str) -> datetime | None:
+    if not text[:1].isalpha():
+        return None
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _comma_list(value: Any) -> Any:
