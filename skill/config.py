@@ -119,6 +119,10 @@ class Settings(BaseModel):
     allow_writes: bool = False
     cache_dir: Path = DEFAULT_CACHE_DIR.expanduser()
     config_path: Path = DEFAULT_CONFIG_PATH.expanduser()
+    use_cache: bool = True
+    """Answer from the local store where the data can no longer change (`--no-cache` turns it off)."""
+    refresh: bool = False
+    """Refetch everything and rewrite the local store (`--refresh`)."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
