@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from skill.commands import actions_cmd, call_cmd, sandbox_cmd
+from skill.commands import actions_cmd, call_cmd, sandbox_cmd, serve_cmd
 from skill.commands.common import UsageError, fail
 
 EXIT_USAGE = 2
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions_cmd.register(sub)
     call_cmd.register(sub)
     sandbox_cmd.register(sub)
+    serve_cmd.register(sub)
     return parser
 
 

@@ -133,7 +133,9 @@ SPECS: tuple[AnalysisSpec, ...] = (
         "activity in the period, the portfolio's structure (partner type, channel type, country, group), "
         "active versus dormant media and the top contributors per currency.",
         MediaInput, PartnerMedia,
-        lambda client, p, state: answers.media(client, p.period, p.status, **_context(state)),
+        lambda client, p, state: answers.media(
+            client, p.period, None if p.status == "all" else p.status, **_context(state)
+        ),
         summaries.media_summary,
     ),
     AnalysisSpec(
@@ -181,6 +183,17 @@ def fit_structured(structured: dict[str, Any]) -> dict[str, Any]:
     return trimmed
 
 
+def input_error(name: str, exc: Exception) -> ToolError | None:
+    """A clear tool error for a period or option the analysis cannot use (possibly inside a task group)."""
+    leaves = list(exc.exceptions) if isinstance(exc, ExceptionGroup) else [exc]
+    for leaf in leaves:
+        if isinstance(leaf, PeriodError):
+            return ToolError(f"Invalid parameters for {name}: period: {leaf}")
+        if isinstance(leaf, AnalysisError):
+            return ToolError(f"Invalid parameters for {name}: {leaf}")
+    return None
+
+
 def analysis_tool(spec: AnalysisSpec, state: ServerState) -> ServerTool:
     wrapped = output_model(spec.result_model)
 
@@ -196,10 +209,11 @@ def analysis_tool(spec: AnalysisSpec, state: ServerState) -> ServerTool:
         client = ProgressClient(state.connection.client, report)
         try:
             answer = await spec.run(client, params, state)
-        except PeriodError as exc:
-            raise ToolError(f"Invalid parameters for {spec.name}: period: {exc}") from None
-        except AnalysisError as exc:
-            raise ToolError(f"Invalid parameters for {spec.name}: {exc}") from None
+        except Exception as exc:
+            clear = input_error(spec.name, exc)
+            if clear is None:
+                raise
+            raise clear from exc
         notice = state.notice()
         structured = wrapped.model_validate(
             {**answer.model_dump(), "demo": notice is not None, "notice": notice}

@@ -176,6 +176,8 @@ def media_summary(media: PartnerMedia) -> str:
         lines.append("No partner list was available: only media with clicks or orders in the period are "
                      "shown.")
     for dimension, rows in media.structure.items():
+        if not rows:
+            continue
         parts = ", ".join(f"{esc(row.value)} {row.media} ({pct(row.share, 0)})" for row in rows[:5])
         lines.append(f"- {dimension.replace('_', ' ')}: {parts}")
     for currency, top in sorted(media.top_contributors.items()):

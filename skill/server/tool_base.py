@@ -34,20 +34,36 @@ def error_text(exc: PartnerBoostError) -> str:
     return text
 
 
+REPORTABLE = (ToolError, MCPError, PartnerBoostError)
+
+
+def reportable(exc: BaseException) -> BaseException:
+    """The error to report: for an exception group (concurrent fetches), its first reportable leaf."""
+    if isinstance(exc, BaseExceptionGroup):
+        for leaf in exc.exceptions:
+            found = reportable(leaf)
+            if isinstance(found, REPORTABLE):
+                return found
+    return exc
+
+
 class ServerTool(Tool):
     """A tool run as `fn(arguments, ctx)`; `fn` validates the raw arguments and returns a CallToolResult."""
 
     async def run(self, arguments: dict[str, Any], context: Context, convert_result: bool = False) -> Any:
         try:
             return await self.fn(arguments, context)
-        except (ToolError, MCPError):
-            raise
-        except PartnerBoostError as exc:
-            raise ToolError(error_text(exc)) from exc
-        except Exception as exc:
+        except Exception as raised:
+            exc = reportable(raised)
+            if exc is raised and isinstance(exc, ToolError | MCPError):
+                raise
+            if isinstance(exc, ToolError | MCPError):
+                raise exc from raised
+            if isinstance(exc, PartnerBoostError):
+                raise ToolError(error_text(exc)) from raised
             raise UnexpectedToolError(
                 f"{self.name} failed unexpectedly ({type(exc).__name__}); the server log has the details."
-            ) from exc
+            ) from raised
 
 
 def make_tool(

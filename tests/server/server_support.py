@@ -1,0 +1,36 @@
+"""Helpers shared by the server tests (imported by name; pytest puts this folder on sys.path)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from mcp.types import CallToolResult
+
+from skill.api.client import PartnerBoostClient
+from skill.config import Settings
+from skill.runtime import Connection, sandbox_credentials
+from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from skill.sandbox.world import World, WorldConfig
+from skill.server.state import ConnectFactory
+
+SMALL_WORLD = WorldConfig(days=200, orders_per_day=30, n_partners=40)
+
+
+def connect_to(world: World, **transport_options: object) -> ConnectFactory:
+    """A connection factory on `world`'s own sandbox (so writes stay in that world)."""
+
+    @asynccontextmanager
+    async def connect(_: Settings) -> AsyncIterator[Connection]:
+        async with PartnerBoostClient(
+            sandbox_credentials(), base_url=SANDBOX_BASE_URL, amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+            transport=sandbox_transport(world, **transport_options),  # type: ignore[arg-type]
+            max_retries=0,
+        ) as client:
+            yield Connection(client=client, demo=True, now=world.config.now)
+
+    return connect
+
+
+def text_of(result: CallToolResult) -> str:
+    return "".join(block.text for block in result.content if block.type == "text")

@@ -1,0 +1,122 @@
+"""The analysis tools: typed input, the analysis result as structured content, a Markdown summary and
+progress."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from mcp import Client
+from server_support import text_of
+
+from skill.analysis import answers
+from skill.config import Settings
+from skill.runtime import DEMO_NOTICE, connect
+from skill.sandbox import default_world
+from skill.server import build_server
+
+ANALYSIS = ["review_performance", "monitor_orders", "check_bill", "partner_media", "compare_periods"]
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+async def client() -> Any:
+    async with Client(build_server(Settings())) as connected:
+        yield connected
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", ANALYSIS)
+async def test_each_analysis_tool_answers_with_defaults(client: Client, name: str) -> None:
+    result = await client.call_tool(name, {})
+    text = text_of(result)
+    assert not result.is_error, text
+    structured = result.structured_content
+    assert structured["demo"] is True and structured["notice"] == DEMO_NOTICE
+    assert text.startswith(DEMO_NOTICE)
+    assert structured["period"]["label"] in text and structured["period"]["timezone"] in text
+    assert structured["complete"] is True
+    assert len(text.encode()) <= 20_000 and len(text) < 4_000, "the summary must stay chat-sized"
+
+
+@pytest.mark.anyio
+async def test_the_review_is_the_analysis_result_unchanged(client: Client) -> None:
+    args = {"period": "last month", "group_by": "partner_type"}
+    result = await client.call_tool("review_performance", args)
+    async with connect(Settings()) as connection:
+        direct = await answers.review(connection.client, "last month", "partner_type", now=connection.now)
+    expected = direct.model_dump(mode="json")
+    structured = result.structured_content
+    assert structured["totals"] == expected["totals"]
+    assert structured["groups"] == expected["groups"]
+    assert structured["recommendations"] == expected["recommendations"]
+    assert {g["label"] for g in structured["groups"]} == {"publisher", "influencer"}
+
+
+@pytest.mark.anyio
+async def test_bill_totals_match_the_worlds_bills_to_the_cent(client: Client) -> None:
+    result = await client.call_tool("check_bill", {"period": "2026-10"})
+    bills = default_world().bills
+    october = bills[bills["month"] == "2026-10"]
+    expected = {
+        currency: Decimal(int(cents)).scaleb(-2)
+        for currency, cents in october.groupby("currency")["amount_cents"].sum().items()
+    }
+    totals = {currency: Decimal(amount) for currency, amount in
+              result.structured_content["totals_by_currency"].items()}
+    assert totals == expected
+    for currency, amount in expected.items():
+        assert f"{currency} {amount:,.2f}" in text_of(result)
+
+
+@pytest.mark.anyio
+async def test_a_chinese_period_phrase_is_understood(client: Client) -> None:
+    english = await client.call_tool("monitor_orders", {"period": "last month"})
+    chinese = await client.call_tool("monitor_orders", {"period": "上个月"})
+    assert chinese.structured_content["period"]["start"] == english.structured_content["period"]["start"]
+    assert chinese.structured_content["totals"] == english.structured_content["totals"]
+
+
+@pytest.mark.anyio
+async def test_analysis_tools_report_increasing_progress(client: Client) -> None:
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    args = {"period": "last 30 days"}
+    result = await client.call_tool("monitor_orders", args, progress_callback=on_progress)
+    assert not result.is_error
+    assert len(seen) >= 2
+    values = [progress for progress, _, _ in seen]
+    assert values == sorted(values) and len(set(values)) == len(values)
+    assert all(total is None or total >= progress for progress, total, _ in seen)
+    assert "fetched" in (seen[-1][2] or "")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("review_performance", {"group_by": "colour"},
+         ["group_by", "'colour' is not allowed", "'channel_type'", "'partner'", "'device'"]),
+        ("review_performance", {"period": "whenever it suits"}, ["period:", "whenever it suits"]),
+        ("check_bill", {"period": "last three months"}, ["one complete calendar month"]),
+        ("partner_media", {"status": "friends"}, ["status", "'joined'", "'all'"]),
+        ("monitor_orders", {"days": 7}, ["days: unknown parameter", "allowed parameters: period"]),
+    ],
+)
+async def test_bad_analysis_input_is_one_clear_error(
+    client: Client, name: str, args: dict[str, Any], expected: list[str]
+) -> None:
+    result = await client.call_tool(name, args)
+    text = text_of(result)
+    assert result.is_error
+    assert text.startswith(f"Invalid parameters for {name}:")
+    for part in expected:
+        assert part in text, text
