@@ -1,4 +1,4 @@
-"""The `partnerboost` command line: one subcommand per capability, thin over the same functions as the server."""
+"""The `partnerboost` command line: one subcommand per capability, thin over the server's functions."""
 
 from __future__ import annotations
 

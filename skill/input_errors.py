@@ -1,4 +1,4 @@
-"""Turn pydantic validation errors into one readable paragraph that names each parameter and what is allowed."""
+"""Turn pydantic validation errors into one paragraph naming each parameter and what is allowed."""
 
 from __future__ import annotations
 
@@ -29,13 +29,16 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"{loc}: required"
     if kind == "literal_error":
-        return f"{loc}: {_shown(error.get('input'))} is not allowed; allowed values: {ctx.get('expected', '')}"
+        allowed_values = ctx.get("expected", "")
+        return f"{loc}: {_shown(error.get('input'))} is not allowed; allowed values: {allowed_values}"
     if not loc:
         return message
     return f"{loc}: {message} (got {_shown(error.get('input'))})"
 
 
-def explain_validation_error(model: type[BaseModel], exc: ValidationError, *, subject: str | None = None) -> str:
+def explain_validation_error(
+    model: type[BaseModel], exc: ValidationError, *, subject: str | None = None
+) -> str:
     """One paragraph: 'Invalid parameters for X: a: ...; b: ...'."""
     parts = [_describe(dict(error), model) for error in exc.errors()]
     name = subject or getattr(model, "tool_name", model.__name__)

@@ -1,4 +1,4 @@
-"""Open a client on the configured PartnerBoost account, or on the built-in sandbox when no credentials exist."""
+"""Open a client on the configured PartnerBoost account, or on the sandbox when no credentials exist."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run one PartnerBoost API action. With no credentials configured it runs on the built-in "
         "sandbox (demo data). Write actions print a preview unless --confirm is given.",
     )
-    parser.add_argument("action", help="action name, e.g. merchant_list_transactions (see `partnerboost actions`)")
+    parser.add_argument("action", help="action name (see `partnerboost actions`)")
     parser.add_argument("--params", help="parameters as a JSON object")
     parser.add_argument("--param", action="append", metavar="KEY=VALUE",
                         help="one parameter (repeatable); lists as a,b or JSON")
