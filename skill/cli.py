@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
+from skill.api.errors import PartnerBoostError
 from skill.commands import actions_cmd, call_cmd, sandbox_cmd, serve_cmd
 from skill.commands.common import UsageError, fail
+from skill.config import ConfigError
 
 EXIT_USAGE = 2
 
@@ -33,11 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.handler(args) or 0)
-    except UsageError as exc:
+    except (UsageError, ConfigError, PartnerBoostError) as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except Exception as exc:
+        logging.getLogger("partnerboost").debug("unexpected error", exc_info=True)
+        return fail(f"unexpected internal error ({type(exc).__name__}); please report it.", 1)
 
 
 if __name__ == "__main__":
