@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 
 from skill.commands.common import UsageError
@@ -12,10 +13,18 @@ def run(args: argparse.Namespace) -> int:
     from skill.config import ConfigError, load_settings
     from skill.server import build_server
     from skill.server.toolsets import ToolsetError
-    from skill.server.transports import TOKEN_ENV, ServeError, required_token, run_http, run_stdio
+    from skill.server.transports import (
+        TOKEN_ENV,
+        ServeError,
+        log_to_stderr,
+        required_token,
+        run_http,
+        run_stdio,
+    )
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}.")
+    log_to_stderr(logging.INFO if args.http else logging.WARNING)
     try:
         settings = load_settings()
         token = required_token(args.host, os.environ.get(TOKEN_ENV)) if args.http else None

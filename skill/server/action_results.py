@@ -97,8 +97,15 @@ def _finish(structured: dict[str, Any], notice: str | None) -> CallToolResult:
 
 
 def write_result(outcome: WriteResult) -> CallToolResult:
+    """A write's preview or acknowledgement; an oversized acknowledgement is kept as truncated JSON text."""
     structured = outcome.model_dump(mode="json")
     notice = outcome.notice
     if not _fits(structured, notice):
-        structured = _cap_unpaged(structured, notice)
+        text = json_text(structured["data"])
+        structured["message"] += " PartnerBoost's answer was too large and is shown as truncated JSON text."
+
+        def fits(k: int) -> bool:
+            return _fits({**structured, "data": {"truncated_json": text[:k]}}, notice)
+
+        structured["data"] = {"truncated_json": text[: largest_fitting(len(text), fits)]}
     return _finish(structured, notice)

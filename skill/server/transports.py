@@ -97,14 +97,13 @@ def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1", token: str | No
 
 
 def run_stdio(server: MCPServer[Any]) -> None:
-    log_to_stderr()
+    """Serve on stdin/stdout until the client closes (call log_to_stderr() before building the server)."""
     server.run("stdio")
 
 
 def run_http(server: MCPServer[Any], *, host: str, port: int, token: str | None) -> None:
     import uvicorn
 
-    log_to_stderr(logging.INFO)
     app = http_app(server, host=host, token=token)
     logger.info("PartnerBoost MCP server on http://%s:%d%s (health: %s)%s", host, port, MCP_PATH, HEALTH_PATH,
                 "; bearer token required" if token else "")

@@ -12,7 +12,9 @@ from mcp.types import CallToolResult
 from skill.config import Settings
 from skill.runtime import connect
 from skill.server import build_server
+from skill.server.action_results import write_result
 from skill.server.output_cap import MAX_TEXT_BYTES, largest_fitting, shrink_lists
+from skill.server.output_models import WriteResult
 from tools.brand import BrandListClicks
 from tools.merchant import MerchantListTransactions
 
@@ -107,3 +109,15 @@ def test_shrink_lists_cuts_the_biggest_list_and_reports_it() -> None:
     assert value["small"] == [1, 2, 3]
     assert [(cut.path, cut.original) for cut in cuts] == [(("big", "rows"), 50)]
     assert cuts[0].shown == len(value["big"]["rows"]) < 50
+
+
+def test_an_oversized_write_acknowledgement_is_truncated_within_its_schema() -> None:
+    outcome = WriteResult(action="brand_upsert_product", endpoint="POST /api/brand action=datafeed/product",
+                          demo=True, notice="Demo data.", performed=True, params={"sku": "A"},
+                          data={"rows": ["x" * 1000] * 50}, message="Sent.")
+    result = write_result(outcome)
+    structured = result.structured_content
+    WriteResult.model_validate(structured)
+    assert len(result.content[0].text.encode()) <= MAX_TEXT_BYTES
+    assert structured["data"]["truncated_json"].startswith('{"rows":["xxx')
+    assert "truncated" in structured["message"]
