@@ -6,6 +6,8 @@ description) and `{period}` in the body is replaced by the argument.
 
 from __future__ import annotations
 
+import logging
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,22 @@ from mcp.server.mcpserver.prompts.base import PromptArgument
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+PROMPT_DIRS: tuple[Path, ...] = (
+    Path(__file__).resolve().parents[2] / "prompts",  # a source checkout or editable install
+    Path(sys.prefix) / "share" / "partnerboost" / "prompts",  # installed as data files
+    Path.cwd() / "prompts",  # e.g. the container's working directory
+)
+
+
+def find_prompts_dir() -> Path:
+    """The first candidate folder that holds prompt templates (the checkout's prompts/ when none do)."""
+    for candidate in PROMPT_DIRS:
+        if any(candidate.glob("*.*.md")):
+            return candidate
+    return PROMPT_DIRS[0]
+
+
+PROMPTS_DIR = find_prompts_dir()
 LANGUAGES = ("en", "zh")
 DEFAULT_PERIODS: dict[str, str] = {
     "review_performance": "last three months",
@@ -104,7 +121,13 @@ def make_prompt(name: str, templates: dict[str, Template]) -> Prompt:
 
 def register_prompts(server: MCPServer[Any], directory: Path = PROMPTS_DIR) -> list[str]:
     names = []
-    for name, templates in load_templates(directory).items():
+    found = load_templates(directory)
+    if not found:
+        logging.getLogger("partnerboost.server").warning(
+            "no prompt templates found (looked in %s); the server runs without prompts",
+            ", ".join(str(path) for path in PROMPT_DIRS),
+        )
+    for name, templates in found.items():
         server.add_prompt(make_prompt(name, templates))
         names.append(name)
     return names
