@@ -3,7 +3,7 @@
 name = the action's tool_name; description = its docstring plus the endpoint (and, for inferred endpoint
 names, a warning); input schema = the action model's compact schema; annotations from its class variables.
 Read tools return one small page with a cursor envelope. Write tools preview unless called with
-`dry_run: false` and `confirm: true`.
+`confirm: true` (an explicit `dry_run: true` forces a preview even then).
 """
 
 from __future__ import annotations
@@ -28,15 +28,14 @@ from tools.base import Action
 WRITE_FLAGS: dict[str, dict[str, Any]] = {
     "dry_run": {
         "type": "boolean",
-        "default": True,
-        "description": "true (default): only preview what would be sent. The write happens only with "
-        "dry_run: false AND confirm: true.",
+        "description": "Preview what would be sent without sending it. This is what happens unless "
+        "confirm is true; set dry_run: true to force a preview even with confirm.",
     },
     "confirm": {
         "type": "boolean",
         "default": False,
-        "description": "Set true (with dry_run: false) only after the user approved exactly these "
-        "parameters.",
+        "description": "Set true only after the user approved exactly these parameters; without it the "
+        "tool returns a preview and sends nothing.",
     },
 }
 
@@ -66,7 +65,7 @@ def tool_description(action_cls: type[Action]) -> str:
     if action_cls.writes:
         parts.append(
             "WRITES to the PartnerBoost account. By default it only previews the endpoint and the exact "
-            "parameters; it acts only with dry_run: false and confirm: true, after the user approved. "
+            "parameters; it acts only with confirm: true, after the user approved. "
             "Never retried automatically."
         )
     return "\n\n".join(parts)
@@ -110,13 +109,11 @@ def _flag(arguments: dict[str, Any], name: str, default: bool) -> bool:
     return value
 
 
-def _write_message(action_cls: type[Action], dry_run: bool, confirm: bool) -> str:
+def _write_message(action_cls: type[Action], confirm: bool) -> str:
     again = (f"To perform it, call {action_cls.tool_name} again with the same arguments plus "
-             '"dry_run": false and "confirm": true, after the user approved exactly these parameters.')
-    if not dry_run and not confirm:
-        return f"Not sent: confirm is not true. {again}"
-    if dry_run and confirm:
-        return f"Not sent: dry_run is true (the default). {again}"
+             '"confirm": true (and no "dry_run": true), after the user approved exactly these parameters.')
+    if confirm:
+        return f"Not sent: dry_run is true. {again}"
     return f"Preview only: nothing was sent. {again}"
 
 
@@ -133,8 +130,8 @@ def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
 def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
     async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
         remaining = dict(arguments)
-        dry_run = _flag(remaining, "dry_run", True)
         confirm = _flag(remaining, "confirm", False)
+        dry_run = _flag(remaining, "dry_run", not confirm)
         action = validate_action(action_cls, with_defaults(action_cls, remaining))
         perform = confirm and not dry_run
         data = await state.connection.client.call(action) if perform else None
@@ -148,7 +145,7 @@ def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
             params=action.to_wire(),
             data=data,
             message="Sent to PartnerBoost (writes are never retried automatically)."
-            if perform else _write_message(action_cls, dry_run, confirm),
+            if perform else _write_message(action_cls, confirm),
         ))
 
     return _tool(action_cls, handle, output_schema(WriteResult))

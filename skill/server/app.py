@@ -24,7 +24,7 @@ INSTRUCTIONS = (
     "check_bill, partner_media, compare_periods): they take a period phrase such as 'last month' or "
     "'最近三个月', fetch everything needed and return exact figures. Use the raw merchant_/brand_/publisher_/"
     "amazon_ tools only for records the analysis tools do not cover; they return one small page at a time. "
-    "Write tools only preview unless called with dry_run: false and confirm: true after the user approved. "
+    "Write tools only preview unless called with confirm: true after the user approved. "
     "When a result says it is demo data, tell the user so."
 )
 

@@ -101,7 +101,7 @@ async def test_descriptions_steer_the_model(settings: Settings) -> None:
     assert "inference" in (tools["brand_void_order"].description or "")
     assert "inference" not in (tools["merchant_list_transactions"].description or "")
     assert "Endpoint: POST /a/transaction/list4." in (tools["merchant_list_transactions"].description or "")
-    assert "dry_run: false and confirm: true" in (tools["brand_create_order"].description or "")
+    assert "acts only with confirm: true" in (tools["brand_create_order"].description or "")
 
 
 @pytest.mark.anyio
@@ -110,7 +110,7 @@ async def test_schemas_offer_a_small_default_page_and_the_write_flags(settings: 
     assert tools["merchant_list_transactions"].input_schema["properties"]["page_size"]["default"] == 20
     assert tools["publisher_list_transactions"].input_schema["properties"]["limit"]["default"] == 20
     flags = tools["brand_void_order"].input_schema["properties"]
-    assert flags["dry_run"]["default"] is True and flags["confirm"]["default"] is False
+    assert "default" not in flags["dry_run"] and flags["confirm"]["default"] is False
     assert "dry_run" not in tools["brand_get_order"].input_schema["properties"]
     group_by = tools["review_performance"].input_schema["properties"]["group_by"]
     assert "channel_type" in group_by["enum"] and "partner" in group_by["enum"]

@@ -1,4 +1,4 @@
-"""Write tools: hidden unless allowed; a preview changes nothing; only dry_run: false + confirm: true acts."""
+"""Write tools: hidden unless allowed; a preview changes nothing; only confirm: true acts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tools.catalogue import ACTIONS
 WRITES = {name for name, cls in ACTIONS.items() if cls.writes}
 NEW_ORDER = {"order_number": "MCP-TEST-0001", "currency": "usd", "trans_time": "2026-11-19T10:00:00Z",
              "amount": "42.50", "quantity": 1}
-ACT = {"dry_run": False, "confirm": True}
+ACT = {"confirm": True}
 
 
 def server_on(world: World, **options: Any) -> Any:
@@ -56,7 +56,7 @@ async def test_a_preview_shows_the_exact_wire_params_and_changes_nothing(small_w
     assert structured["params"]["currency"] == "USD"
     assert structured["params"]["trans_time"] == "Thu, 19 Nov 2026 10:00:00 GMT"
     assert structured["endpoint"] == "POST /api/brand action=order/new"
-    assert '"dry_run": false and "confirm": true' in structured["message"]
+    assert '"confirm": true' in structured["message"]
     text = text_of(result)
     for secret in (SANDBOX_BRAND_TOKEN, SANDBOX_BRAND_SECRET):
         assert secret not in text
@@ -69,12 +69,13 @@ async def test_a_preview_shows_the_exact_wire_params_and_changes_nothing(small_w
 @pytest.mark.parametrize(
     ("flags", "reason"),
     [
-        ({"confirm": True}, "dry_run is true"),
-        ({"dry_run": False}, "confirm is not true"),
+        ({"confirm": True, "dry_run": True}, "Not sent: dry_run is true"),
+        ({"dry_run": False}, "Preview only"),
+        ({"confirm": False}, "Preview only"),
         ({}, "Preview only"),
     ],
 )
-async def test_one_key_alone_does_not_act(small_world: World, flags: dict[str, bool], reason: str) -> None:
+async def test_without_confirm_nothing_is_sent(small_world: World, flags: dict[str, bool], reason: str) -> None:
     async with Client(server_on(small_world)) as client:
         result = await client.call_tool("brand_create_order", {**NEW_ORDER, **flags})
     assert result.structured_content["performed"] is False
