@@ -37,6 +37,7 @@ ENV_VARS: dict[str, str] = {
     "allow_writes": "PARTNERBOOST_ALLOW_WRITES",
     "cache_dir": "PARTNERBOOST_CACHE_DIR",
     "config": "PARTNERBOOST_CONFIG",
+    "mcp_token": "PARTNERBOOST_MCP_TOKEN",
 }
 """Every environment variable the skill reads, keyed by its setting name (also the key in config.toml).
 SKILL.md declares all of them."""
@@ -123,6 +124,8 @@ class Settings(BaseModel):
     """Answer from the local store where the data can no longer change (`--no-cache` turns it off)."""
     refresh: bool = False
     """Refetch everything and rewrite the local store (`--refresh`)."""
+    mcp_token: SecretStr | None = None
+    """Bearer token the MCP server's HTTP transport requires (mandatory off loopback)."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -216,4 +219,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             ) from None
     if found := lookup("cache_dir"):
         values["cache_dir"] = Path(str(found[0])).expanduser()
+    if found := lookup("mcp_token"):
+        values["mcp_token"] = SecretStr(str(found[0]).strip())
     return Settings(**values)

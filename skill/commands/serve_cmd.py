@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
 from skill.commands.common import UsageError
 
@@ -14,7 +13,6 @@ def run(args: argparse.Namespace) -> int:
     from skill.server import build_server
     from skill.server.toolsets import ToolsetError
     from skill.server.transports import (
-        TOKEN_ENV,
         ServeError,
         log_to_stderr,
         required_token,
@@ -27,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
     log_to_stderr(logging.INFO if args.http else logging.WARNING)
     try:
         settings = load_settings()
-        token = required_token(args.host, os.environ.get(TOKEN_ENV)) if args.http else None
+        configured = settings.mcp_token.get_secret_value() if settings.mcp_token else None
+        token = required_token(args.host, configured) if args.http else None
         allow_writes = True if args.allow_writes else None
         server = build_server(settings, toolsets=args.toolsets, allow_writes=allow_writes)
     except (ConfigError, ToolsetError, ServeError) as exc:
