@@ -109,7 +109,8 @@ async def load_partners(
     if not client.credentials.has_family("brand"):
         return None
     try:
-        records = await _fetch(client, BrandListPublishers(status=status), "partner list", fetched)
+        wanted = None if status in (None, "", "all") else status
+        records = await _fetch(client, BrandListPublishers(status=wanted), "partner list", fetched)
     except MissingCredentials:
         return None
     except PartnerBoostError as error:

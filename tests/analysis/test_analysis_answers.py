@@ -106,6 +106,12 @@ async def test_media_use_the_partner_list_with_brand_credentials(world: World) -
     assert not listed.derived_from_activity and len(listed.media) == joined and listed.complete
 
 
+async def test_media_status_all_lists_every_partner(world: World) -> None:
+    async with _client(sandbox_transport(world), MERCHANT_AND_BRAND) as pb:
+        everyone = await answers.media(pb, status="all", now=NOW)
+    assert len(everyone.media) == len(world.partners)
+
+
 async def test_media_without_brand_credentials_are_derived(client: PartnerBoostClient) -> None:
     derived = await answers.media(client, now=NOW)
     assert derived.derived_from_activity and derived.dormant_media == 0
