@@ -2,7 +2,8 @@
 
 `call(action)` sends one action and returns the unwrapped data. Reads are retried with exponential backoff and
 full jitter (timeouts, connection errors, 5xx, malformed JSON, rate limits honouring Retry-After); writes are
-never retried. `fetch_all(action)` reads every page (see paging.py).
+never retried. `fetch_all(action)` reads every page (see paging.py). At most `concurrency` requests are in
+flight; a rate limit halves that and successes grow it back (see concurrency.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import anyio
 import httpx2
 
+from skill.api.concurrency import AdaptiveLimit, Outcome
 from skill.api.envelope import unwrap
 from skill.api.errors import PartnerBoostError, RateLimited, UpstreamError
 from skill.api.paging import fetch_all as _fetch_all
@@ -86,7 +88,7 @@ class PartnerBoostClient:
         self._transport = transport
         self._http = http_client
         self._owns_http = http_client is None
-        self._semaphore: anyio.Semaphore | None = None
+        self._limit: AdaptiveLimit | None = None
         self._limiters: dict[str, RateLimiter] = {}
         self._resume_at = 0.0
         """After a rate limit, no request of this client starts before this time (clock seconds)."""
@@ -182,14 +184,29 @@ class PartnerBoostClient:
         pause = self._resume_at - self.clock()
         if pause > 0:
             await self.sleep(pause)
-        if self._semaphore is None:
-            self._semaphore = anyio.Semaphore(self.concurrency)
-        async with self._semaphore:
+        limit = self.concurrency_limit
+        ticket = await limit.acquire()
+        outcome: Outcome = "other"
+        try:
             response = await self._send(action, request, attempt)
-        return unwrap(
-            response, action=action.tool_name, parameters=parameter_names(type(action)),
-            scrub=self.redact, clock=self.clock,
-        )
+            data = unwrap(
+                response, action=action.tool_name, parameters=parameter_names(type(action)),
+                scrub=self.redact, clock=self.clock,
+            )
+            outcome = "ok"
+            return data
+        except RateLimited:
+            outcome = "rate_limited"
+            raise
+        finally:
+            limit.release(ticket, outcome)
+
+    @property
+    def concurrency_limit(self) -> AdaptiveLimit:
+        """Requests in flight: at most `concurrency`, halved on each rate limit, grown back on successes."""
+        if self._limit is None:
+            self._limit = AdaptiveLimit(self.concurrency)
+        return self._limit
 
     async def _send(self, action: Action, request: WireRequest, attempt: int) -> httpx2.Response:
         started = time.perf_counter()
