@@ -75,7 +75,9 @@ async def test_a_preview_shows_the_exact_wire_params_and_changes_nothing(small_w
         ({}, "Preview only"),
     ],
 )
-async def test_without_confirm_nothing_is_sent(small_world: World, flags: dict[str, bool], reason: str) -> None:
+async def test_without_confirm_nothing_is_sent(
+    small_world: World, flags: dict[str, bool], reason: str
+) -> None:
     async with Client(server_on(small_world)) as client:
         result = await client.call_tool("brand_create_order", {**NEW_ORDER, **flags})
     assert result.structured_content["performed"] is False
