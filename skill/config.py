@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from skill.parsing import parse_bool
 from tools.base import FAMILIES, Family
@@ -23,6 +23,8 @@ DEFAULT_AMAZON_BASE_URL = "https://amazon-service.partnerboost.com/amazon_api"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_CONFIG_PATH = Path("~/.config/partnerboost/config.toml")
 DEFAULT_CACHE_DIR = Path("~/.cache/partnerboost")
+DEFAULT_SETTLE_DAYS = 90
+MAX_SETTLE_DAYS = 3650
 
 ENV_VARS: dict[str, str] = {
     "api_key": "PARTNERBOOST_API_KEY",
@@ -38,6 +40,7 @@ ENV_VARS: dict[str, str] = {
     "cache_dir": "PARTNERBOOST_CACHE_DIR",
     "config": "PARTNERBOOST_CONFIG",
     "mcp_token": "PARTNERBOOST_MCP_TOKEN",
+    "settle_days": "PARTNERBOOST_SETTLE_DAYS",
 }
 """Every environment variable the skill reads, keyed by its setting name (also the key in config.toml).
 SKILL.md declares all of them."""
@@ -124,6 +127,8 @@ class Settings(BaseModel):
     """Answer from the local store where the data can no longer change (`--no-cache` turns it off)."""
     refresh: bool = False
     """Refetch everything and rewrite the local store (`--refresh`)."""
+    settle_days: int = Field(DEFAULT_SETTLE_DAYS, ge=0, le=MAX_SETTLE_DAYS)
+    """Orders older than this many days are final: cached once, not refetched unless `--refresh`."""
     mcp_token: SecretStr | None = None
     """Bearer token the MCP server's HTTP transport requires (mandatory off loopback)."""
 
@@ -221,4 +226,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         values["cache_dir"] = Path(str(found[0])).expanduser()
     if found := lookup("mcp_token"):
         values["mcp_token"] = SecretStr(str(found[0]).strip())
+    if found := lookup("settle_days"):
+        values["settle_days"] = _settle_days(found[0], found[1])
     return Settings(**values)
+
+
+def _settle_days(value: Any, source: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_SETTLE_DAYS:
+        raise ConfigError(
+            f"{source} must be a whole number of days from 0 to {MAX_SETTLE_DAYS}, got {text!r}"
+        )
+    return int(text)
