@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from skill.api.errors import PartnerBoostError
-from skill.commands import actions_cmd, call_cmd, sandbox_cmd, serve_cmd
+from skill.commands import actions_cmd, answer_cmds, ask_cmd, call_cmd, sandbox_cmd, serve_cmd
 from skill.commands.common import UsageError, fail
 from skill.config import ConfigError
 
@@ -21,6 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="PartnerBoost for merchants and agents: call any API action, or run the local sandbox.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    ask_cmd.register(sub)
+    answer_cmds.register(sub)
     actions_cmd.register(sub)
     call_cmd.register(sub)
     sandbox_cmd.register(sub)

@@ -1,0 +1,100 @@
+"""Pieces every answer document shares: the period line, the completeness warning, totals, notes, labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from skill.analysis.results import Answer, GroupFigures, PeriodEcho
+from skill.render import i18n
+from skill.render.blocks import Bullets, Data, Document, Line, Part, Parts, Title, parts
+from skill.render.i18n import Lang
+
+MAX_ROWS = 6
+"""Table rows shown in chat; the rest is counted in a caption and available with --format json."""
+MAX_NOTES = 4
+MAX_CURRENCIES = 3
+
+
+def period_text(period: PeriodEcho, lang: Lang) -> str:
+    return i18n.period_label(period.start, period.end, period.label, lang)
+
+
+def header(doc: Document, title_key: str, answer: Answer, lang: Lang, subtitle: str | None = None) -> None:
+    """Title, the exact period (range, timezone, convention) and, first of all, any incompleteness."""
+    label = subtitle or period_text(answer.period, lang)
+    doc.add(Title(parts(i18n.text(title_key, lang), " · ", label)))
+    doc.add(Line(parts(i18n.text(
+        "period", lang,
+        label=period_text(answer.period, lang),
+        tz=answer.period.timezone,
+        convention=i18n.convention(answer.period.convention, lang),
+    ))))
+    if not answer.complete:
+        missing = [note for note in answer.notes if note.startswith("incomplete")] or answer.notes
+        detail = "; ".join(missing) or i18n.text("incomplete_unknown", lang)
+        doc.add(Line((i18n.text("incomplete", lang, missing=""), Data(detail, 300)), tone="warning"))
+
+
+def notes(doc: Document, answer: Answer, lang: Lang) -> None:
+    shown = [note for note in answer.notes if answer.complete or not note.startswith("incomplete")]
+    if not shown:
+        return
+    items = [(Data(note, 200),) for note in shown[:MAX_NOTES]]
+    if len(shown) > MAX_NOTES:
+        items.append((i18n.text("more_rows", lang, n=len(shown) - MAX_NOTES),))
+    doc.add(Line((i18n.text("notes", lang),), tone="quiet"), Bullets(tuple(items)))
+
+
+def currencies_by_sales(figures: GroupFigures) -> list[str]:
+    """Currencies, largest sales first."""
+    return sorted(figures.money, key=lambda cur: (-figures.money[cur].sales, cur))
+
+
+def main_currency(figures: GroupFigures) -> str | None:
+    ordered = currencies_by_sales(figures)
+    return ordered[0] if ordered else None
+
+
+def _change_suffix(value: float | None, lang: Lang, key: str = "change_vs_prev") -> str:
+    return "" if value is None else i18n.text(key, lang, change=i18n.change(value))
+
+
+def totals_bullets(figures: GroupFigures, lang: Lang, headline: str | None = None) -> Bullets:
+    """The few numbers that matter: counts, then sales, commission and ROAS per currency (exact money)."""
+    first = headline or i18n.text(
+        "totals_counts", lang,
+        orders=i18n.count(figures.orders), valid=i18n.count(figures.valid_orders),
+        change=_change_suffix(figures.valid_orders_change, lang), void=i18n.pct(figures.void_rate),
+        clicks=i18n.count(figures.clicks), conversion=i18n.pct(figures.conversion_rate, 2),
+    )
+    items: list[Parts] = [(first,)]
+    ordered = currencies_by_sales(figures)
+    for cur in ordered[:MAX_CURRENCIES]:
+        money = figures.money[cur]
+        items.append((i18n.text(
+            "totals_money", lang, cur=cur, sales=i18n.money(money.sales, cur),
+            change=_change_suffix(money.sales_change, lang, "change_paren"),
+            commission=i18n.money(money.commission, cur),
+            roas=i18n.ratio(money.roas),
+        ),))
+    if len(ordered) > MAX_CURRENCIES:
+        items.append((i18n.text("more_rows", lang, n=len(ordered) - MAX_CURRENCIES),))
+    return Bullets(tuple(items))
+
+
+def value_label(key: str, label: str, lang: Lang) -> Part:
+    """A group's label: our own name for a known code, otherwise the API's text (escaped later)."""
+    known = i18n.name(i18n.VALUE_NAMES, key, lang) or i18n.name(i18n.VALUE_NAMES, label, lang)
+    return known if known else Data(label or key, 40)
+
+
+def group_name(group_by: str, lang: Lang) -> str:
+    return i18n.name(i18n.GROUP_NAMES, group_by, lang) or group_by
+
+
+def more_caption(total: int, shown: int, lang: Lang) -> Parts:
+    return (i18n.text("more_rows", lang, n=total - shown),) if total > shown else ()
+
+
+def sum_money(values: list[Decimal]) -> Decimal:
+    return sum(values, Decimal("0"))

@@ -1,0 +1,128 @@
+"""The performance review in chat: totals, the top groups in the main currency, and what to do."""
+
+from __future__ import annotations
+
+from skill.analysis.results import GroupFigures, PerformanceReview, Recommendation
+from skill.render import doc_common as common
+from skill.render import i18n
+from skill.render.blocks import Bullets, Data, Document, Line, Part, Parts, Table, Title, parts
+from skill.render.i18n import Lang
+
+MAX_RECOMMENDATIONS = 8
+
+
+def _sales(group: GroupFigures, cur: str) -> float:
+    money = group.money.get(cur)
+    return float(money.sales) if money else 0.0
+
+
+def top_groups(groups: list[GroupFigures], cur: str) -> list[GroupFigures]:
+    return sorted(groups, key=lambda g: (-_sales(g, cur), g.label))
+
+
+def _groups_table(review: PerformanceReview, cur: str, lang: Lang) -> Table:
+    ordered = top_groups(review.groups, cur)
+    rows = []
+    for group in ordered[: common.MAX_ROWS]:
+        money = group.money.get(cur)
+        rows.append((
+            common.value_label(group.key, group.label, lang),
+            i18n.amount(money.sales) if money else "–",
+            i18n.change(money.sales_change) if money else "–",
+            i18n.ratio(money.roas) if money else "–",
+            i18n.pct(group.conversion_rate, 2),
+        ))
+    headers = (
+        common.group_name(review.group_by, lang).capitalize() if lang == "en"
+        else common.group_name(review.group_by, lang),
+        f"{i18n.text('col_sales', lang)} {cur}",
+        i18n.text("col_change", lang),
+        i18n.text("col_roas", lang),
+        i18n.text("col_conv", lang),
+    )
+    return Table(headers=headers, rows=tuple(rows), align=("l", "r", "r", "r", "r"),
+                 caption=common.more_caption(len(ordered), len(rows), lang))
+
+
+_EVIDENCE = (
+    ("roas", "ROAS", i18n.ratio),
+    ("sales_change", {"en": "sales", "zh": "销售额"}, i18n.change),
+    ("conversion_rate", {"en": "conversion", "zh": "转化率"}, lambda v: i18n.pct(v, 2)),
+    ("void_rate", {"en": "void rate", "zh": "作废率"}, i18n.pct),
+    ("share_of_sales", {"en": "share of sales", "zh": "销售占比"}, i18n.pct),
+)
+
+
+def _evidence(rec: Recommendation, lang: Lang) -> str:
+    shown = []
+    for key, label, fmt in _EVIDENCE:
+        value = rec.evidence.get(key)
+        if isinstance(value, int | float):
+            name = label if isinstance(label, str) else label[lang]
+            shown.append(f"{name} {fmt(float(value))}")
+    return ", ".join(shown[:3])
+
+
+def _action(rec: Recommendation, lang: Lang) -> Part:
+    if lang == "zh" and rec.kind in i18n.ACTIONS_ZH:
+        return i18n.ACTIONS_ZH[rec.kind]
+    _, sep, rest = rec.action.partition(": ")
+    return rest if sep else rec.action
+
+
+MAX_PER_LINE = 3
+
+
+def _target(rec: Recommendation, lang: Lang) -> Parts:
+    if rec.kind == "concentration":
+        label: Part = Data(rec.label, 40)
+    else:
+        label = common.value_label(rec.group, rec.label, lang)
+    evidence = _evidence(rec, lang)
+    if not evidence:
+        return parts(label)
+    return parts(label, f" ({evidence})" if lang == "en" else f"（{evidence}）")
+
+
+def recommendation_lines(recs: list[Recommendation], lang: Lang) -> list[Parts]:
+    """One line per kind and currency: "Scale (USD): A (ROAS 12.50, …); B (…) → what to do"."""
+    grouped: dict[tuple[str, str | None], list[Recommendation]] = {}
+    for rec in recs:
+        grouped.setdefault((rec.kind, rec.currency), []).append(rec)
+    lines = []
+    for (kind, cur), members in grouped.items():
+        head = i18n.text(f"kind_{kind}", lang) + (f" ({cur})" if cur else "")
+        line: list[Part] = [head, "：" if lang == "zh" else ": "]
+        for index, rec in enumerate(members[:MAX_PER_LINE]):
+            if index:
+                line.append("；" if lang == "zh" else "; ")
+            line.extend(_target(rec, lang))
+        if len(members) > MAX_PER_LINE:
+            line.append(f" +{len(members) - MAX_PER_LINE}")
+        line.extend((" → ", _action(members[0], lang)))
+        lines.append(tuple(line))
+    return lines
+
+
+def review_document(review: PerformanceReview, lang: Lang) -> Document:
+    doc = Document()
+    common.header(doc, "title_review", review, lang)
+    doc.add(Line((i18n.text("vs_previous", lang, label=common.period_text(review.previous_period, lang)),),
+                 tone="quiet"))
+    doc.add(common.totals_bullets(review.totals, lang))
+    cur = common.main_currency(review.totals)
+    if cur and review.groups:
+        doc.add(Title((i18n.text("by", lang, group=common.group_name(review.group_by, lang), cur=cur),)))
+        doc.add(_groups_table(review, cur, lang))
+        others = [c for c in common.currencies_by_sales(review.totals) if c != cur]
+        if others:
+            doc.add(Line((i18n.text("other_currencies", lang, cur=cur, others=", ".join(others)),),
+                         tone="quiet"))
+    doc.add(Title((i18n.text("what_to_do", lang),)))
+    recs = review.recommendations[:MAX_RECOMMENDATIONS]
+    if recs:
+        doc.add(Bullets(tuple(recommendation_lines(recs, lang))))
+    else:
+        doc.add(Line((i18n.text("no_recommendations", lang),)))
+    common.notes(doc, review, lang)
+    return doc

@@ -1,0 +1,345 @@
+"""Labels and phrases in English and Chinese, and the number formats the chat answers use.
+
+`text(key, lang, **values)` looks a phrase up; a phrase missing in Chinese falls back to English, so a missing
+translation never breaks an answer. Money is always shown with its currency code and exactly two decimals.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+_EN: dict[str, str] = {
+    "demo": "⚠ Demo data: no PartnerBoost credentials are configured, so this runs on the built-in sandbox.",
+    "understood": "Understood: {what}, {period}.",
+    "understood_default": "Understood: {what}; no period named, so {period}.",
+    "understood_compare_fallback": "Only a comparison with the period just before or the same dates a year "
+    "earlier is possible; comparing {period} with the period just before.",
+    "kind_review": "performance review by {group}",
+    "kind_orders": "recent orders and anomalies",
+    "kind_bill": "bill check",
+    "kind_partners": "partner media",
+    "kind_compare": "period comparison",
+    "title_review": "Performance review",
+    "title_orders": "Orders",
+    "title_bill": "Bill check",
+    "title_partners": "Partner media",
+    "title_compare": "Comparison",
+    "period": "Period: {label} ({tz}; {convention})",
+    "vs_previous": "compared with {label}",
+    "incomplete": "⚠ Incomplete data: some records could not be fetched, so these figures are too low or "
+    "partial. Missing: {missing}",
+    "incomplete_unknown": "not stated",
+    "notes": "Notes:",
+    "totals_counts": "Orders {orders} ({valid} valid{change}), void rate {void}, clicks {clicks}, "
+    "conversion {conversion}",
+    "totals_money": "{cur}: sales {sales}{change}, commission {commission}, ROAS {roas}",
+    "change_vs_prev": ", {change} vs before",
+    "change_paren": " ({change} vs before)",
+    "by": "By {group} ({cur})",
+    "col_sales": "Sales",
+    "col_roas": "ROAS",
+    "col_conv": "Conv.",
+    "col_change": "Δ sales",
+    "col_orders": "Orders",
+    "col_order": "Order",
+    "col_partner": "Partner",
+    "col_amount": "Amount",
+    "col_reason": "Reason",
+    "col_bill": "Bill",
+    "col_medium": "Medium",
+    "col_billed": "Billed",
+    "col_expected": "Expected",
+    "col_diff": "Diff.",
+    "col_type": "Type",
+    "col_metric": "Metric",
+    "col_change_pct": "Change",
+    "more_rows": "… and {n} more (see --format json)",
+    "other": "Other",
+    "what_to_do": "What to do",
+    "no_recommendations": "Nothing stands out: no group crosses the scale, fix, watch or cut thresholds.",
+    "rec_line": "{kind} {label}{cur}: {evidence} → {action}",
+    "other_currencies": "Table in {cur}, the largest currency; {others} in the totals above.",
+    "orders_headline": "Orders {orders} ({valid} valid{change}), void rate {void}, new customers {new}",
+    "best_channels": "Best partners",
+    "flagged": "Flagged orders",
+    "flag_counts": "{items}",
+    "no_flags": "No abnormal orders in this period.",
+    "bill_headline": "{bills} bills for {month}",
+    "bill_status_line": "{status}: {amounts}",
+    "bill_total_line": "Total: {amounts}",
+    "reconciled": "✓ Every bill matches the commission of its orders to the cent.",
+    "not_reconciled": "✗ {n} bill(s) do not match their orders:",
+    "media_headline": "{media} media ({status}); {active} active, {dormant} dormant in the period",
+    "media_derived": "No partner list available: only media with clicks or orders are shown.",
+    "structure_line": "{dimension}: {items}",
+    "top_contributors": "Top media ({cur})",
+    "compare_headline": "{a} vs {b}",
+    "group_changes": "Biggest changes by {group} ({cur})",
+    "status_all": "all statuses",
+    "kind_scale": "Scale",
+    "kind_fix": "Fix",
+    "kind_watch": "Watch",
+    "kind_cut": "Cut or renegotiate",
+    "kind_concentration": "Diversify",
+    "advice_duplicate_order_number": "Void the duplicate order numbers before they are billed.",
+    "advice_burst": "Check the traffic source of partners with order bursts before approving them.",
+    "advice_amount_outlier": "Confirm unusually large orders with the shop before they validate.",
+    "advice_commission_rate_outlier": "Correct commission rates that differ from the partner's group rate.",
+    "advice_repeat_customer": "Look at customers ordering again and again through one partner.",
+    "advice_void_spike": "Ask partners with many voided orders what happened.",
+    "advice_mismatch": "Raise the mismatched bills with PartnerBoost support before paying.",
+    "chart_missing": "Chart skipped: matplotlib is not installed (pip install matplotlib).",
+    "chart_failed": "Chart skipped: {error}",
+}
+
+_ZH: dict[str, str] = {
+    "demo": "⚠ 演示数据：未配置 PartnerBoost 凭据，以下结果来自内置沙盒，并非您的真实账户。",
+    "understood": "理解为：{what}，{period}。",
+    "understood_default": "理解为：{what}；未指定时间，默认{period}。",
+    "understood_compare_fallback": "只能与紧邻的上一期或去年同期对比；将{period}与上一期对比。",
+    "kind_review": "渠道复盘（按{group}）",
+    "kind_orders": "近期订单与异常",
+    "kind_bill": "账单核对",
+    "kind_partners": "合作媒体",
+    "kind_compare": "时段对比",
+    "title_review": "渠道复盘",
+    "title_orders": "订单",
+    "title_bill": "账单核对",
+    "title_partners": "合作媒体",
+    "title_compare": "时段对比",
+    "period": "期间：{label}（{tz}；{convention}）",
+    "vs_previous": "对比 {label}",
+    "incomplete": "⚠ 数据不完整：部分记录未能获取，以下数字偏低或不全。缺失：{missing}",
+    "incomplete_unknown": "未说明",
+    "notes": "说明：",
+    "totals_counts": "订单 {orders}（有效 {valid}{change}），作废率 {void}，"
+    "点击 {clicks}，转化率 {conversion}",
+    "totals_money": "{cur}：销售额 {sales}{change}，佣金 {commission}，ROAS {roas}",
+    "change_vs_prev": "，较上期 {change}",
+    "change_paren": "（较上期 {change}）",
+    "by": "按{group}（{cur}）",
+    "col_sales": "销售额",
+    "col_roas": "ROAS",
+    "col_conv": "转化率",
+    "col_change": "销售额变化",
+    "col_orders": "订单",
+    "col_order": "订单号",
+    "col_partner": "合作伙伴",
+    "col_amount": "金额",
+    "col_reason": "原因",
+    "col_bill": "账单",
+    "col_medium": "媒体",
+    "col_billed": "账单金额",
+    "col_expected": "应计",
+    "col_diff": "差额",
+    "col_type": "类型",
+    "col_metric": "指标",
+    "col_change_pct": "变化",
+    "more_rows": "…… 另有 {n} 行（见 --format json）",
+    "other": "其他",
+    "what_to_do": "建议",
+    "no_recommendations": "没有明显问题：没有分组达到加码、排查、关注或削减的阈值。",
+    "rec_line": "{kind} {label}{cur}：{evidence} → {action}",
+    "other_currencies": "表格为最大币种 {cur}；{others} 见上方合计。",
+    "orders_headline": "订单 {orders}（有效 {valid}{change}），作废率 {void}，新客占比 {new}",
+    "best_channels": "表现最好的合作伙伴",
+    "flagged": "异常订单",
+    "flag_counts": "{items}",
+    "no_flags": "本期没有异常订单。",
+    "bill_headline": "{month} 共 {bills} 张账单",
+    "bill_status_line": "{status}：{amounts}",
+    "bill_total_line": "合计：{amounts}",
+    "reconciled": "✓ 每张账单与其订单佣金完全一致（精确到分）。",
+    "not_reconciled": "✗ {n} 张账单与订单不符：",
+    "media_headline": "{media} 个媒体（{status}）；期间活跃 {active}，沉睡 {dormant}",
+    "media_derived": "无法获取合作伙伴列表：仅显示期间有点击或订单的媒体。",
+    "structure_line": "{dimension}：{items}",
+    "top_contributors": "贡献最大的媒体（{cur}）",
+    "compare_headline": "{a} 对比 {b}",
+    "group_changes": "按{group}变化最大（{cur}）",
+    "status_all": "全部状态",
+    "kind_scale": "加码",
+    "kind_fix": "排查",
+    "kind_watch": "关注",
+    "kind_cut": "削减",
+    "kind_concentration": "分散",
+    "advice_duplicate_order_number": "在结算前作废重复的订单号。",
+    "advice_burst": "审核前核查订单激增的合作伙伴的流量来源。",
+    "advice_amount_outlier": "在订单生效前与店铺确认异常大额订单。",
+    "advice_commission_rate_outlier": "修正与所在分组费率不一致的佣金率。",
+    "advice_repeat_customer": "排查通过同一合作伙伴反复下单的客户。",
+    "advice_void_spike": "询问作废订单较多的合作伙伴原因。",
+    "advice_mismatch": "付款前就不一致的账单联系 PartnerBoost 客服。",
+    "chart_missing": "未生成图表：未安装 matplotlib（pip install matplotlib）。",
+    "chart_failed": "未生成图表：{error}",
+}
+
+ACTIONS_ZH: dict[str, str] = {
+    "scale": "增加曝光（精选位、新素材、更高佣金档位以锁定销量）",
+    "fix": "在追加投入前检查落地页、链接、库存和优惠码",
+    "watch": "复核作废订单（退货、欺诈），订单生效前暂缓结算佣金",
+    "cut": "削减或重新谈判：降低佣金率或调到更低档位",
+    "concentration": "招募并培养同类合作伙伴，避免依赖单一合作关系",
+}
+"""The review's recommended actions (skill.analysis.review.ACTIONS) in Chinese, by kind."""
+
+GROUP_NAMES: dict[str, dict[Lang, str]] = {
+    "channel_type": {"en": "channel type", "zh": "渠道类型"},
+    "partner": {"en": "partner", "zh": "合作伙伴"},
+    "partner_type": {"en": "partner type", "zh": "合作伙伴类型"},
+    "country": {"en": "country", "zh": "国家"},
+    "device": {"en": "device", "zh": "设备"},
+    "month": {"en": "month", "zh": "月份"},
+    "medium": {"en": "medium", "zh": "媒体"},
+    "group": {"en": "partner group", "zh": "合作伙伴分组"},
+}
+
+VALUE_NAMES: dict[str, dict[Lang, str]] = {
+    "WEBSITE": {"en": "Website", "zh": "网站"},
+    "SOCIAL_NETWORK": {"en": "Social network", "zh": "社交媒体"},
+    "MOBILE": {"en": "Mobile app", "zh": "移动应用"},
+    "influencer": {"en": "Influencer", "zh": "网红达人"},
+    "publisher": {"en": "Publisher", "zh": "发布商"},
+    "mobile": {"en": "Mobile", "zh": "移动端"},
+    "pc": {"en": "PC", "zh": "电脑"},
+    "paid": {"en": "Paid", "zh": "已支付"},
+    "pending": {"en": "Pending", "zh": "待支付"},
+    "overdue": {"en": "Overdue", "zh": "逾期"},
+    "joined": {"en": "joined", "zh": "已合作"},
+}
+"""Known API codes shown with a friendly name; anything else is shown as the API sent it (escaped)."""
+
+REASON_NAMES: dict[str, dict[Lang, str]] = {
+    "voided": {"en": "voided", "zh": "已作废"},
+    "duplicate_order_number": {"en": "duplicate order number", "zh": "重复订单号"},
+    "amount_outlier": {"en": "unusual amount", "zh": "金额异常"},
+    "commission_rate_outlier": {"en": "unusual commission rate", "zh": "佣金率异常"},
+    "burst": {"en": "order burst", "zh": "订单激增"},
+    "repeat_customer": {"en": "repeat customer", "zh": "重复客户"},
+    "void_spike": {"en": "void spike", "zh": "作废激增"},
+}
+
+METRIC_NAMES: dict[str, dict[Lang, str]] = {
+    "clicks": {"en": "Clicks", "zh": "点击"},
+    "orders": {"en": "Orders", "zh": "订单"},
+    "valid_orders": {"en": "Valid orders", "zh": "有效订单"},
+    "void_orders": {"en": "Void orders", "zh": "作废订单"},
+    "conversion_rate": {"en": "Conversion", "zh": "转化率"},
+    "void_rate": {"en": "Void rate", "zh": "作废率"},
+    "sales": {"en": "Sales", "zh": "销售额"},
+    "commission": {"en": "Commission", "zh": "佣金"},
+    "roas": {"en": "ROAS", "zh": "ROAS"},
+    "aov": {"en": "AOV", "zh": "客单价"},
+    "effective_commission_rate": {"en": "Commission rate", "zh": "佣金率"},
+}
+
+
+def text(key: str, lang: Lang, **values: object) -> str:
+    template = (_ZH if lang == "zh" else _EN).get(key) or _EN[key]
+    return template.format(**values)
+
+
+def name(table: dict[str, dict[Lang, str]], key: str, lang: Lang) -> str | None:
+    """The friendly name of a known code, or None."""
+    entry = table.get(key)
+    return entry[lang] if entry else None
+
+
+# --- numbers ------------------------------------------------------------------------------------------
+
+_CENT = Decimal("0.01")
+
+
+def money(amount: Decimal | None, currency: str) -> str:
+    """`USD 1,234.50`: the currency code and the exact amount, two decimals."""
+    if amount is None:
+        return "n/a"
+    return f"{currency} {Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def amount(value: Decimal | None) -> str:
+    """`1,234.50` (the currency is in the column header)."""
+    if value is None:
+        return "n/a"
+    return f"{Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def count(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,}"
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def change(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:+.1f}%"
+
+
+def ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+# --- periods ------------------------------------------------------------------------------------------
+
+
+def period_label(start: datetime, end: datetime, label: str, lang: Lang) -> str:
+    """English keeps the period's own label; Chinese shows ISO dates (end date inclusive)."""
+    if lang == "en":
+        return label
+    first, last = start.date(), (end - timedelta(days=1)).date()
+    return first.isoformat() if last <= first else f"{first.isoformat()} 至 {last.isoformat()}"
+
+
+_ZH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+               "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_CONVENTIONS_ZH: list[tuple[str, str]] = [
+    (r"the (\w+) most recent complete calendar (month|quarter)s", "最近 {0} 个完整{1}"),
+    (r"the most recent complete calendar (month|quarter)", "上一个完整{0}"),
+    (r"the most recent complete calendar week \(monday to sunday\)", "上一个完整自然周（周一至周日）"),
+    (r"trailing (\d+) days including today.*", "含今天在内的最近 {0} 天"),
+    (r"the current calendar week \(monday start\) to date, including today", "本周（周一起）至今，含今天"),
+    (r"the current calendar (\w+) to date, including today", "本{0}至今，含今天"),
+    (r"the previous complete calendar year", "上一个完整自然年"),
+    (r"the calendar month (\w+) (\d{4})", "自然月"),
+    (r"the calendar quarter (q\d) (\d{4})", "自然季度 {1} {0}"),
+    (r"the calendar year (\d{4})", "自然年 {0}"),
+    (r"explicit dates, end date inclusive", "指定日期（含结束日）"),
+    (r"the calendar day given", "指定日期"),
+    (r"today, the current calendar day", "今天"),
+    (r"yesterday, the previous calendar day", "昨天"),
+    (r"the same span of the previous calendar (\w+)", "上一{0}的相同天数"),
+    (r"the (\w+) calendar (month|quarter|year|week)s? before", "之前的 {0} 个{1}"),
+    (r"the calendar (month|quarter|year|week) before", "上一个{0}"),
+    (r"the (\w+) days? before", "之前的 {0} 天"),
+    (r"the day before", "前一天"),
+    (r"the same dates one year earlier", "去年同期"),
+]
+_UNIT_ZH = {"month": "自然月", "quarter": "自然季度", "year": "年", "week": "周", "day": "天"}
+
+
+def _zh_token(token: str) -> str:
+    low = token.lower()
+    if low in _ZH_NUMBERS:
+        return str(_ZH_NUMBERS[low])
+    if low in _UNIT_ZH:
+        return _UNIT_ZH[low]
+    return token.upper() if low.startswith("q") else token
+
+
+def convention(text_en: str, lang: Lang) -> str:
+    """The period's reading convention in the answer's language (English when no pattern matches)."""
+    if lang == "en":
+        return text_en
+    low = text_en.strip().lower()
+    for pattern, template in _CONVENTIONS_ZH:
+        match = re.fullmatch(pattern, low)
+        if match:
+            return template.format(*(_zh_token(g) for g in match.groups()))
+    return text_en
