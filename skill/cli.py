@@ -8,7 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from skill.api.errors import PartnerBoostError
-from skill.commands import actions_cmd, answer_cmds, ask_cmd, call_cmd, sandbox_cmd, serve_cmd
+from skill.commands import (
+    actions_cmd,
+    answer_cmds,
+    ask_cmd,
+    call_cmd,
+    doctor_cmd,
+    init_cmd,
+    sandbox_cmd,
+    serve_cmd,
+)
 from skill.commands.common import UsageError, fail
 from skill.config import ConfigError
 
@@ -27,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     call_cmd.register(sub)
     sandbox_cmd.register(sub)
     serve_cmd.register(sub)
+    init_cmd.register(sub)
+    doctor_cmd.register(sub)
     return parser
 
 
