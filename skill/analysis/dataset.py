@@ -41,6 +41,7 @@ class Fetched:
 
     def absorb(self, result: FetchResult, what: str) -> None:
         self.requests += result.requests
+        self.notes.extend(note for note in result.notes if note not in self.notes)
         if not result.complete:
             self.complete = False
             missing = "; ".join(result.missing) or "some pages could not be fetched"
@@ -56,10 +57,15 @@ async def _fetch(client: PartnerBoostClient, action: Action, what: str, fetched:
 async def load_orders(
     client: PartnerBoostClient, start: datetime, end: datetime, fetched: Fetched
 ) -> pd.DataFrame:
-    """Orders placed in [start, end)."""
+    """Orders placed in [start, end); through the local cache when the client has one (skill.store)."""
     action = MerchantListTransactions(trans_time_start=start, trans_time_end=end - _LAST_SECOND)
-    records = await _fetch(client, action, f"orders {start:%Y-%m-%d} .. {end:%Y-%m-%d}", fetched)
-    return orders_frame(records)
+    what = f"orders {start:%Y-%m-%d} .. {end:%Y-%m-%d}"
+    from_cache = getattr(client, "fetch_orders_frame", None)
+    if from_cache is not None:
+        cached = await from_cache(action, allow_partial=True)
+        fetched.absorb(cached.result, what)
+        return cached.frame
+    return orders_frame(await _fetch(client, action, what, fetched))
 
 
 async def load_orders_of_bill(client: PartnerBoostClient, bill_id: int, fetched: Fetched) -> pd.DataFrame:

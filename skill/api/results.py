@@ -22,6 +22,9 @@ class FetchResult:
     requests: int = 0
     """Page requests made (each counted once; retries of a page are not counted)."""
     windows: int = 1
+    notes: list[str] = field(default_factory=list)
+    """Where the records came from when not all were fetched live just now (e.g. a local cache and when it
+    was filled); meant to be shown with the answer."""
 
 
 def dedupe(records: Iterable[Any], id_key: str | None) -> list[Any]:

@@ -1,0 +1,96 @@
+"""Helpers for the cache tests: a small sandbox world behind a request-counting app, clients on it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from skill.analysis.results import Answer
+from skill.api.client import PartnerBoostClient
+from skill.runtime import sandbox_credentials
+from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
+from skill.sandbox.app import create_app
+from skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
+from skill.store import AccountStore, CachingClient, SettlePolicy, account_file
+
+NOW = DEFAULT_NOW
+LIST4 = "/a/transaction/list4"
+STATS = "/a/transaction/list_stats"
+
+
+def small_world() -> World:
+    return World.generate(WorldConfig(orders_per_day=40))
+
+
+class CountingApp:
+    """The sandbox app, counting requests per path."""
+
+    def __init__(self, world: World) -> None:
+        self.app = create_app(world)
+        self.paths: Counter[str] = Counter()
+        self.down: set[str] = set()
+        """Paths answered with HTTP 503 (an outage)."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            self.paths[scope["path"]] += 1
+            if scope["path"] in self.down:
+                await send({"type": "http.response.start", "status": 503, "headers": []})
+                await send({"type": "http.response.body", "body": b"service unavailable"})
+                return
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Sandbox:
+    app: CountingApp
+    transport: httpx2.ASGITransport
+
+    @classmethod
+    def over(cls, world: World) -> Sandbox:
+        app = CountingApp(world)
+        return cls(app, httpx2.ASGITransport(app=app))
+
+    def client(self, **options: Any) -> PartnerBoostClient:
+        return PartnerBoostClient(
+            sandbox_credentials(),
+            base_url=SANDBOX_BASE_URL,
+            amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+            transport=self.transport,
+            **options,
+        )
+
+
+def store_path(cache_dir: Path) -> Path:
+    return account_file(cache_dir, sandbox_credentials(), SANDBOX_BASE_URL)
+
+
+@asynccontextmanager
+async def caching(
+    sandbox: Sandbox,
+    cache_dir: Path,
+    *,
+    refresh: bool = False,
+    settle_days: int = 90,
+    lock_timeout: float = 0.2,
+    **options: Any,
+) -> AsyncIterator[CachingClient]:
+    async with sandbox.client(**options) as inner:
+        store = AccountStore(store_path(cache_dir), lock_timeout=lock_timeout)
+        async with CachingClient(
+            inner, store, policy=SettlePolicy(timedelta(days=settle_days)), refresh=refresh, now=lambda: NOW
+        ) as client:
+            yield client
+
+
+def without_notes(answer: Answer) -> dict[str, Any]:
+    dumped = answer.model_dump()
+    dumped.pop("notes")
+    return dumped
