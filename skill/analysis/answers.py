@@ -68,10 +68,20 @@ async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any
     async def run(index: int, job: Awaitable[Any]) -> None:
         results[index] = await job
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(run, 0, first)
-        group.start_soon(run, 1, second)
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(run, 0, first)
+            group.start_soon(run, 1, second)
+    except BaseExceptionGroup as failed:
+        raise _first_leaf(failed) from None
     return results[0], results[1]
+
+
+def _first_leaf(error: BaseException) -> BaseException:
+    """The error callers handle (a PartnerBoostError, a PeriodError) instead of the task group's wrapper."""
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
 
 
 async def review(

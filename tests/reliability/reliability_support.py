@@ -1,0 +1,196 @@
+"""Helpers for the reliability tests: fake time, failing transports, the questions, their figures. No tests.
+
+Imported by name (pytest puts this folder on sys.path).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import httpx2
+
+from skill.analysis import answers
+from skill.analysis.results import Answer
+from skill.api.client import PartnerBoostClient
+from skill.config import Credentials, Settings
+from skill.runtime import Connection
+from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from skill.sandbox import credentials as sandbox
+from skill.sandbox.faults import Faults
+from skill.sandbox.world import World, WorldConfig
+
+RELIABILITY_WORLD = WorldConfig(seed=11, days=200, orders_per_day=60, n_partners=40)
+"""Small enough to answer in well under a second, big enough for several pages per month of orders."""
+NOW = RELIABILITY_WORLD.now
+
+MERCHANT_AND_BRAND = Credentials(
+    api_key=sandbox.SANDBOX_API_KEY,
+    brand_id=sandbox.SANDBOX_BRAND_ID,
+    brand_token=sandbox.SANDBOX_BRAND_TOKEN,
+    brand_secret=sandbox.SANDBOX_BRAND_SECRET,
+)
+
+Question = Callable[[PartnerBoostClient], Awaitable[Answer]]
+
+QUESTIONS: dict[str, Question] = {
+    "review": lambda c: answers.review(c, "last month", "channel_type", now=NOW),
+    "monitor": lambda c: answers.monitor(c, "last month", now=NOW),
+    "bills": lambda c: answers.bills(c, "last month", now=NOW),
+    "media": lambda c: answers.media(c, "last two months", status="all", now=NOW),
+    "compare": lambda c: answers.compare(c, "last month", "previous", "partner", now=NOW),
+}
+"""Each merchant question over a period that ends before the world's `now` (drift cannot reach it)."""
+
+
+class FakeTime:
+    """A clock that only moves when someone sleeps: retries and Retry-After waits cost no real time.
+
+    Sleeping yields to the event loop, so concurrent fetches still interleave.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = NOW.timestamp() if start is None else start
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def utc(self) -> datetime:
+        return datetime.fromtimestamp(self.now, UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        if seconds > 0 and math.isfinite(seconds):
+            self.now += seconds
+        await anyio.lowlevel.checkpoint()
+
+
+class Counting(httpx2.AsyncBaseTransport):
+    """Records the requests that reach the inner transport and the statuses it answered."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx2.Request] = []
+        self.statuses: list[int] = []
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        response = await self.inner.handle_async_request(request)
+        self.statuses.append(response.status_code)
+        return response
+
+
+class Deadline(httpx2.AsyncBaseTransport):
+    """Enforces the client's read timeout the way a socket would (ASGITransport ignores timeouts)."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.timeouts = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        limit = (request.extensions.get("timeout") or {}).get("read")
+        if limit is None:
+            return await self.inner.handle_async_request(request)
+        with anyio.move_on_after(limit) as scope:
+            return await self.inner.handle_async_request(request)
+        if scope.cancelled_caught:
+            self.timeouts += 1
+        raise httpx2.ReadTimeout("timed out waiting for the response", request=request)
+
+
+class DiesAfter(httpx2.AsyncBaseTransport):
+    """A server that answers `alive` requests and then is gone: every later request cannot connect."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, alive: int) -> None:
+        self.inner = inner
+        self.alive = alive
+        self.seen = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.seen += 1
+        if self.seen > self.alive:
+            raise httpx2.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+class Burst(httpx2.AsyncBaseTransport):
+    """Requests number `first`..`last` (1-based, inclusive) answer 503: one sustained burst of errors."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, first: int, last: int) -> None:
+        self.inner = inner
+        self.first, self.last = first, last
+        self.seen = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.seen += 1
+        if self.first <= self.seen <= self.last:
+            return httpx2.Response(503, text="service unavailable (burst)")
+        return await self.inner.handle_async_request(request)
+
+
+class DeepPagesFail(httpx2.AsyncBaseTransport):
+    """Every order-list request for page `from_page` or later answers 503: the first pages arrive, the rest
+    never do."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, from_page: int) -> None:
+        self.inner = inner
+        self.from_page = from_page
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith("/transaction/list4"):
+            body = json.loads(await request.aread() or b"{}")
+            if int(body.get("page_num") or 1) >= self.from_page:
+                return httpx2.Response(503, text="service unavailable (deep page)")
+        return await self.inner.handle_async_request(request)
+
+
+def faulty_transport(world: World, faults: Faults | None, time: FakeTime) -> httpx2.AsyncBaseTransport:
+    """The sandbox on `world` with `faults`, its brand-date check on the fake clock."""
+    return sandbox_transport(world, faults, clock=time.utc)
+
+
+def client_on(
+    transport: httpx2.AsyncBaseTransport, time: FakeTime, *, max_retries: int = 4, timeout: float = 30.0,
+    credentials: Credentials = MERCHANT_AND_BRAND,
+) -> PartnerBoostClient:
+    return PartnerBoostClient(
+        credentials,
+        base_url=SANDBOX_BASE_URL,
+        amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+        transport=transport,
+        max_retries=max_retries,
+        timeout=timeout,
+        clock=time.clock,
+        sleep=time.sleep,
+        jitter=lambda: 0.5,
+    )
+
+
+def figures(answer: Answer) -> dict[str, Any]:
+    """Everything an answer reports except whether it is complete and its notes (exact: Decimals stay)."""
+    return answer.model_dump(exclude={"complete", "notes"})
+
+
+def incomplete_notes(answer: Answer) -> list[str]:
+    return [note for note in answer.notes if note.startswith("incomplete ")]
+
+
+def connect_with(
+    build: Callable[[FakeTime], httpx2.AsyncBaseTransport], *, max_retries: int = 4
+) -> Callable[[Settings], AbstractAsyncContextManager[Connection]]:
+    """A server connection factory on the transport `build` makes, with fake time."""
+
+    @asynccontextmanager
+    async def connect(_: Settings) -> AsyncIterator[Connection]:
+        time = FakeTime()
+        async with client_on(build(time), time, max_retries=max_retries) as client:
+            yield Connection(client=client, demo=True, now=NOW)
+
+    return connect
