@@ -22,6 +22,8 @@ just before.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,6 +69,10 @@ class Period(BaseModel):
 
     def previous(self) -> Period:
         """The comparison period just before this one (see the module docstring for the rule per kind)."""
+        with _within_calendar(self.phrase):
+            return self._previous()
+
+    def _previous(self) -> Period:
         zone = ZoneInfo(self.timezone)
         first, stop = self.start.date(), self.end.date()
         phrase = f"before: {self.phrase}"
@@ -88,8 +94,9 @@ class Period(BaseModel):
 
     def year_before(self) -> Period:
         """The same calendar dates one year earlier, for year-on-year comparison (Feb 29 becomes Feb 28)."""
-        first = _shift_months(self.start.date(), -12)
-        stop = _shift_months(self.end.date(), -12)
+        with _within_calendar(self.phrase):
+            first = _shift_months(self.start.date(), -12)
+            stop = _shift_months(self.end.date(), -12)
         return _make(first, stop, ZoneInfo(self.timezone), f"year before: {self.phrase}",
                      "the same dates one year earlier", self.unit, self.count, to_date=self.to_date)
 
@@ -109,14 +116,27 @@ def resolve_period(phrase: str, *, now: datetime, tz: str = "UTC") -> Period:
     local_now = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(zone)
     today = local_now.date()
     text = _normalise(phrase)
-    for parse in _PARSERS:
-        found = parse(text, today)
-        if found is not None:
-            first, stop, convention, unit, count, to_date = found
-            if stop <= first:
-                raise PeriodError(f"the period {phrase!r} ends before it starts; put the earlier date first")
-            return _make(first, stop, zone, phrase.strip(), convention, unit, count, to_date=to_date)
+    with _within_calendar(phrase):
+        for parse in _PARSERS:
+            found = parse(text, today)
+            if found is not None:
+                first, stop, convention, unit, count, to_date = found
+                if stop <= first:
+                    backwards = f"the period {phrase!r} ends before it starts; put the earlier date first"
+                    raise PeriodError(backwards)
+                return _make(first, stop, zone, phrase.strip(), convention, unit, count, to_date=to_date)
     raise PeriodError(_help(repr(phrase)))
+
+
+@contextmanager
+def _within_calendar(phrase: str) -> Iterator[None]:
+    """Date arithmetic past year 1 or 9999 becomes a PeriodError naming the phrase."""
+    try:
+        yield
+    except PeriodError:
+        raise
+    except (OverflowError, ValueError):
+        raise PeriodError(f"the period {phrase!r} reaches outside the calendar (years 1 to 9999)") from None
 
 
 # --- building periods -------------------------------------------------------------------------------

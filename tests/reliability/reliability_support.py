@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 import httpx2
+from hypothesis import HealthCheck, settings
 
 from skill.analysis import answers
 from skill.analysis.results import Answer
@@ -25,6 +26,14 @@ from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_tra
 from skill.sandbox import credentials as sandbox
 from skill.sandbox.faults import Faults
 from skill.sandbox.world import World, WorldConfig
+
+
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis settings for the suite: the same examples on every run (CI stays reproducible), no example
+    database written into the checkout, no per-example deadline (the machine is shared)."""
+    return settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
 
 RELIABILITY_WORLD = WorldConfig(seed=11, days=200, orders_per_day=60, n_partners=40)
 """Small enough to answer in well under a second, big enough for several pages per month of orders."""

@@ -1,0 +1,134 @@
+"""Every catalogue action's parameters, fuzzed: a clear ValidationError or a model whose wire form is JSON and
+can be sent; and through the MCP server, an invalid call is a clear tool error that sends no request."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from anyio.from_thread import start_blocking_portal
+from hypothesis import given
+from mcp import Client
+from param_strategies import field_keys, params_for, tool_arguments
+from pydantic import ValidationError
+from reliability_support import Counting, FakeTime, client_on, faulty_transport, fuzz_settings
+
+from skill.api.wire import build_request
+from skill.config import Settings
+from skill.input_errors import explain_validation_error
+from skill.runtime import Connection, sandbox_credentials
+from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
+from skill.sandbox.world import World, WorldConfig
+from skill.server import build_server
+from tools.base import Action
+from tools.catalogue import ACTIONS
+
+MAX_ERROR_LENGTH = 3000
+"""An error message echoes at most a short prefix of each bad value, never a 5000-character input."""
+
+
+def _no_floats_that_json_refuses(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_no_floats_that_json_refuses(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_no_floats_that_json_refuses(v) for v in value)
+    return True
+
+
+def check_parameters(action_cls: type[Action], params: dict[str, Any]) -> Action | None:
+    """The validated action, or None after checking the error explains itself."""
+    try:
+        action = action_cls.model_validate(params)
+    except ValidationError as exc:
+        message = explain_validation_error(action_cls, exc)
+        assert message.startswith(f"Invalid parameters for {action_cls.tool_name}: ")
+        assert len(message) < MAX_ERROR_LENGTH, message[:200]
+        return None
+    wire = action.to_wire()
+    json.dumps(wire, allow_nan=False)
+    assert None not in wire.values(), f"an unset value went on the wire: {wire}"
+    assert _no_floats_that_json_refuses(wire)
+    build_request(action, sandbox_credentials(), base_url=SANDBOX_BASE_URL,
+                  amazon_base_url=SANDBOX_AMAZON_BASE_URL)
+    return action
+
+
+@pytest.mark.parametrize("tool_name", sorted(ACTIONS))
+def test_parameters_validate_or_explain(tool_name: str) -> None:
+    action_cls = ACTIONS[tool_name]
+
+    @fuzz_settings(40)
+    @given(params_for(action_cls))
+    def check(params: dict[str, Any]) -> None:
+        check_parameters(action_cls, params)
+
+    check()
+
+
+# --- through the MCP server --------------------------------------------------------------------------------
+
+WRITE_FLAGS = ("confirm", "dry_run")
+
+
+def expected_validity(action_cls: type[Action], arguments: dict[str, Any]) -> bool:
+    params = {k: v for k, v in arguments.items() if k not in WRITE_FLAGS}
+    flags_ok = all(isinstance(arguments.get(f, False), bool) or arguments.get(f) in ("true", "false")
+                   for f in WRITE_FLAGS) if action_cls.writes else True
+    try:
+        action_cls.model_validate(params)
+    except ValidationError:
+        return False
+    return flags_ok
+
+
+def test_invalid_tool_calls_are_refused_before_any_request() -> None:
+    world = World.generate(WorldConfig(seed=5, days=170, orders_per_day=10, n_partners=20))
+    time = FakeTime()
+    counting = Counting(faulty_transport(world, None, time))
+
+    @asynccontextmanager
+    async def connect(_: Settings) -> AsyncIterator[Connection]:
+        async with client_on(counting, time, max_retries=0, credentials=sandbox_credentials()) as client:
+            yield Connection(client=client, demo=True, now=world.config.now)
+
+    server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect)
+    tallies = {"refused": 0, "sent": 0, "previewed": 0}
+    with start_blocking_portal() as portal, portal.wrap_async_context_manager(Client(server)) as client:
+
+        def call(tool_name: str, action_cls: type[Action], arguments: dict[str, Any]) -> None:
+            before = len(counting.requests)
+            result = portal.call(client.call_tool, tool_name, arguments)
+            sent = len(counting.requests) - before
+            text = "".join(block.text for block in result.content if block.type == "text")
+            assert "Traceback" not in text and "failed unexpectedly" not in text, text
+            if not expected_validity(action_cls, arguments):
+                assert result.is_error, f"{tool_name} accepted invalid arguments {arguments!r}"
+                assert text.startswith("Invalid parameters"), text
+                assert any(key and key in text for key in [*arguments, *field_keys(action_cls)]), text
+                assert len(text) < MAX_ERROR_LENGTH
+                assert sent == 0, f"{tool_name} sent {sent} request(s) for invalid arguments"
+                tallies["refused"] += 1
+            elif action_cls.writes and not result.is_error and not result.structured_content["performed"]:
+                assert sent == 0, f"{tool_name} previewed but sent a request"
+                tallies["previewed"] += 1
+            else:
+                assert not text.startswith("Invalid parameters"), f"{tool_name} refused {arguments!r}: {text}"
+                tallies["sent"] += 1
+
+        def fuzz(tool_name: str, action_cls: type[Action]) -> None:
+            @fuzz_settings(12)
+            @given(tool_arguments(action_cls))
+            def check(arguments: dict[str, Any]) -> None:
+                call(tool_name, action_cls, arguments)
+
+            check()
+
+        for tool_name, action_cls in ACTIONS.items():
+            fuzz(tool_name, action_cls)
+    assert all(tallies.values()), tallies

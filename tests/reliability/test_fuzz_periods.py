@@ -1,0 +1,98 @@
+"""The period parser on arbitrary text: a Period or a PeriodError, never another exception.
+
+Three kinds of input: any unicode at all; phrases assembled from the parser's own words with numbers that are
+too big, zero or negative (where date arithmetic overflows); and any clock time with any time zone name.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+from reliability_support import fuzz_settings
+
+from skill.periods import Period, PeriodError, resolve_period
+
+NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+FUZZ = fuzz_settings(300)
+
+WORDS = [
+    "last", "past", "previous", "this", "next", "the", "recent", "trailing", "days", "day", "weeks", "week",
+    "months", "month", "quarters", "quarter", "years", "year", "to", "date", "today", "yesterday", "ytd",
+    "mtd", "q1", "q4", "q0", "q5", "h1", "between", "and", "..", "-", "/", "from", "until", "since", "in",
+    "january", "feb", "september", "sept", "december", "of", "three", "twelve", "hundred", "a", "an",
+    "上个月", "最近", "三个月", "本月", "今年", "去年", "上周", "本周", "季度", "第", "年", "月", "日", "天",
+    "前", "近", "个", "十", "百", "零", "两", "至", "到", "号",
+]
+NUMBERS = st.one_of(
+    st.integers(min_value=-5, max_value=40),
+    st.sampled_from([0, 99, 100, 366, 999, 1000, 1970, 2026, 9999, 10000, 99999, 10**6, 10**12, 10**30]),
+)
+TOKENS = st.one_of(st.sampled_from(WORDS), NUMBERS.map(str))
+PHRASES = st.lists(TOKENS, min_size=1, max_size=6).map(" ".join)
+DATE_LIKE = st.builds(
+    lambda y, m, d, sep: sep.join(str(v) for v in (y, m, d)),
+    NUMBERS, NUMBERS, NUMBERS, st.sampled_from(["-", "/", ".", "年"]),
+)
+RANGES = st.builds(lambda a, sep, b: f"{a}{sep}{b}", DATE_LIKE, st.sampled_from(["..", " to ", "至", " - "]),
+                   DATE_LIKE)
+ZONES = st.one_of(
+    st.sampled_from(["UTC", "Asia/Shanghai", "America/Los_Angeles", "Pacific/Kiritimati", "Etc/GMT+12"]),
+    st.text(max_size=20),
+)
+NOWS = st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2999, 12, 31), timezones=st.just(UTC))
+"""Any moment a clock could show (the phrases themselves reach the calendar's ends)."""
+
+
+def parse(phrase: str, now: datetime = NOW, tz: str = "UTC") -> Period | None:
+    """The period, or None when the parser refused it with a PeriodError (any other exception propagates)."""
+    try:
+        period = resolve_period(phrase, now=now, tz=tz)
+    except PeriodError as exc:
+        assert str(exc).strip(), "a PeriodError without a message"
+        return None
+    assert period.start < period.end
+    assert period.label and period.timezone
+    return period
+
+
+@FUZZ
+@given(st.text())
+def test_any_text(phrase: str) -> None:
+    parse(phrase)
+
+
+@FUZZ
+@given(st.one_of(PHRASES, DATE_LIKE, RANGES))
+@example("9999")  # a year whose end is past the calendar: was a ValueError
+@example("last 1000000 days")  # was an OverflowError
+@example("past 10000 years")
+@example("0001-01")  # parses; its previous month does not exist
+def test_phrases_built_from_the_parsers_words(phrase: str) -> None:
+    period = parse(phrase)
+    if period is not None:
+        for comparison in (period.previous, period.year_before):
+            try:
+                comparison()
+            except PeriodError as exc:
+                assert "outside the calendar" in str(exc)
+
+
+@FUZZ
+@given(st.one_of(PHRASES, st.sampled_from(["last month", "this year", "last 7 days", "2026-10", "today"])),
+       NOWS, ZONES)
+def test_any_moment_and_time_zone(phrase: str, now: datetime, tz: str) -> None:
+    parse(phrase, now, tz)
+
+
+@FUZZ
+@given(st.sampled_from(["last month", "last three months", "this quarter", "last 30 days", "上个月"]), NOWS)
+def test_periods_that_resolve_are_sane(phrase: str, now: datetime) -> None:
+    period = parse(phrase, now)
+    if period is not None:
+        assert period.end - period.start <= timedelta(days=93)
+        previous = period.previous()
+        assert previous.end <= period.start
+        if not period.to_date:
+            assert previous.end == period.start, "a complete period's previous one should adjoin it"
