@@ -38,7 +38,8 @@ MAX_QUESTION = 300
 _KEYWORDS: dict[Kind, tuple[str, ...]] = {
     "compare": (
         r"\bcompare[sd]?\b", r"\bcomparison\b", r"\bvs\.?\b", r"\bversus\b", r"\bagainst\b",
-        r"\b(?:month|week|year|quarter)[- ]over[- ](?:month|week|year|quarter)\b", r"\b(?:mom|yoy|wow|qoq)\b",
+        r"\b(?:month|week|year|quarter)[- ](?:over|on)[- ](?:month|week|year|quarter)\b",
+        r"\b(?:mom|yoy|wow|qoq)\b",
         "对比", "比较", "同比", "环比", "相比", "比上", "和上", "与上",
     ),
     "bill": (
@@ -78,7 +79,7 @@ _GROUP_BY: list[tuple[str, str]] = [
     (r"按月|每月|逐月", "month"),
     (r"\b(?:by|per|each|which) channels?\b", "channel_type"),
 ]
-_YEAR_ON_YEAR = (r"\byoy\b", r"\byear[- ]over[- ]year\b", r"\bsame (?:period|time|month) last year\b",
+_YEAR_ON_YEAR = (r"\byoy\b", r"\byear[- ](?:over|on)[- ]year\b", r"\bsame (?:period|time|month) last year\b",
                  "同比", "去年同期")
 _AMBIGUOUS_WORDS = {"may", "march", "mar", "jun", "dec", "sat", "sun"}
 """Single English words that are periods only sometimes ("may I see ..."): used only when capitalised and not

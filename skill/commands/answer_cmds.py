@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from skill.analysis import answers
 from skill.analysis.metrics import AnalysisError
@@ -52,6 +53,7 @@ class Request:
 class Outcome:
     result: Answer
     demo: bool
+    now: datetime
     daily: list[chart_module.DayCount] | None = None
 
 
@@ -107,7 +109,7 @@ async def compute(
     async with connect(settings) as conn:
         request = make_request(conn.now, settings.timezone)
         result = await _run(conn.client, request, conn.now, settings.timezone)
-        outcome = Outcome(result=result, demo=conn.demo)
+        outcome = Outcome(result=result, demo=conn.demo, now=conn.now)
         if want_daily and isinstance(result, OrderMonitor):
             try:
                 outcome.daily = await _daily_orders(conn.client, result)
@@ -142,7 +144,8 @@ def _chart(kind: Kind, outcome: Outcome, output: Output, settings: Settings) -> 
         if isinstance(result, PerformanceReview):
             return chart_module.review_chart(result, path, output.lang)
         if isinstance(result, OrderMonitor) and outcome.daily:
-            return chart_module.orders_chart(result, outcome.daily, path, output.lang)
+            today = outcome.now.astimezone(ZoneInfo(result.period.timezone)).date()
+            return chart_module.orders_chart(result, outcome.daily, path, output.lang, today=today)
     except chart_module.ChartUnavailable:
         note(i18n.text("chart_missing", output.lang))
     except OSError as exc:

@@ -53,12 +53,13 @@ class DayCount:
 _LABELS: dict[str, dict[Lang, str]] = {
     "review_title": {"en": "Sales and ROAS by {group}", "zh": "按{group}的销售额与 ROAS"},
     "sales_axis": {"en": "Sales ({cur})", "zh": "销售额（{cur}）"},
-    "roas_axis": {"en": "ROAS (× commission)", "zh": "ROAS（佣金倍数）"},
+    "roas_axis": {"en": "ROAS (×)", "zh": "ROAS（倍）"},
     "orders_title": {"en": "Orders per day", "zh": "每日订单"},
     "orders_axis": {"en": "Orders", "zh": "订单数"},
     "day_axis": {"en": "Day ({tz})", "zh": "日期（{tz}）"},
     "flagged": {"en": "Days with flagged orders (count)", "zh": "有异常订单的日期（数量）"},
     "other": {"en": "Other", "zh": "其他"},
+    "so_far": {"en": "(so far)", "zh": "（截至目前）"},
 }
 
 
@@ -86,7 +87,7 @@ def _label(key: str, lang: Lang, **values: object) -> str:
     return _LABELS[key][lang].format(**values)
 
 
-def _plain(text: object, width: int = 22) -> str:
+def _plain(text: object, width: int = 18) -> str:
     """API text as a chart label: one clean line, short, and `$` kept literal (no mathtext)."""
     return escape.fit_width(escape.clean(text, 60), width).replace("$", r"\$")
 
@@ -206,22 +207,25 @@ def flagged_days(monitor: OrderMonitor) -> dict[date, int]:
     return dict(days)
 
 
-def orders_chart(monitor: OrderMonitor, daily: list[DayCount], path: Path, lang: Lang = "en") -> Path:
-    """Orders per day as bars; days with flagged orders get a red marker and the count."""
+def orders_chart(monitor: OrderMonitor, daily: list[DayCount], path: Path, lang: Lang = "en",
+                 today: date | None = None) -> Path:
+    """Orders per day as bars; days with flagged orders get a red marker and the count. `today` (local) is
+    drawn lighter and labelled "so far": it is not over yet."""
     _matplotlib()
     lang, fonts = _chart_lang(lang)
     with _style(fonts):
-        return _save(_orders_figure(monitor, daily, lang), path)
+        return _save(_orders_figure(monitor, daily, lang, today), path)
 
 
-def _orders_figure(monitor: OrderMonitor, daily: list[DayCount], lang: Lang) -> Any:
+def _orders_figure(monitor: OrderMonitor, daily: list[DayCount], lang: Lang, today: date | None) -> Any:
     days = sorted(daily, key=lambda d: d.day)
     flagged = flagged_days(monitor)
     figure = _figure(5.2)
     axis = figure.subplots()
     xs = list(range(len(days)))
     counts = [d.orders for d in days]
-    axis.bar(xs, counts, color=_BAR, width=0.7, label=_label("orders_axis", lang))
+    colors = [_BAR_OTHER if today is not None and d.day >= today else _BAR for d in days]
+    axis.bar(xs, counts, color=colors, width=0.7, label=_label("orders_axis", lang))
     top = max(counts, default=1) or 1
     marked_x = [x for x, d in zip(xs, days, strict=True) if flagged.get(d.day)]
     if marked_x:
@@ -232,12 +236,14 @@ def _orders_figure(monitor: OrderMonitor, daily: list[DayCount], lang: Lang) -> 
             axis.text(x, height + top * 0.04, str(flagged[days[x].day]), ha="center", color=_FLAG,
                       fontsize=FONT - 1, fontweight="bold")
     step = max(1, round(len(days) / 7))
-    axis.set_xticks(xs[::step], [d.day.strftime("%b %d") for d in days][::step], fontsize=FONT - 3)
+    so_far = f"\n{_label('so_far', lang)}"
+    names = [d.day.strftime("%b %d") + (so_far if d.day == today else "") for d in days]
+    axis.set_xticks(xs[::step], names[::step], fontsize=FONT - 3)
     axis.set_ylim(0, top * 1.3)
     axis.set_ylabel(_label("orders_axis", lang), fontsize=FONT)
     axis.set_xlabel(_label("day_axis", lang, tz=monitor.period.timezone), fontsize=FONT - 1)
     axis.spines[["top", "right"]].set_visible(False)
-    axis.legend(loc="upper left", fontsize=FONT - 3, frameon=False)
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=FONT - 3, frameon=False)
     period = i18n.period_label(monitor.period.start, monitor.period.end, monitor.period.label, lang)
     figure.suptitle(f"{_label('orders_title', lang)} · {period}", fontsize=FONT + 3, fontweight="bold")
     return figure

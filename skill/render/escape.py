@@ -51,13 +51,12 @@ def clean(text: object, limit: int = MAX_TEXT) -> str:
 
 def _defang(text: str) -> str:
     """Break what chat apps turn into links or mentions without a visible change (zero-width spaces)."""
+    return _DOMAIN_DOT.sub(f".{ZWSP}", _no_urls_or_mentions(text))
+
+
+def _no_urls_or_mentions(text: str) -> str:
     text = _URL_SCHEME.sub(rf"\1{ZWSP}\2", text)
     text = _WWW.sub(rf"\1{ZWSP}.", text)
-    text = _DOMAIN_DOT.sub(f".{ZWSP}", text)
-    return _no_mentions(text)
-
-
-def _no_mentions(text: str) -> str:
     return _AT.sub(f"@{ZWSP}", text)
 
 
@@ -67,9 +66,9 @@ def markdown(text: object, limit: int = MAX_TEXT) -> str:
 
 
 def code(text: object, limit: int = MAX_TEXT) -> str:
-    """Text inside a fenced code block: it cannot close the fence, and mentions cannot ping (links and
-    formatting are not parsed inside code blocks)."""
-    return _no_mentions(clean(text, limit)).replace("`", "ˋ")
+    """Text inside a fenced code block: it cannot close the fence, mentions cannot ping and URLs stay plain
+    (formatting is not parsed inside code blocks)."""
+    return _no_urls_or_mentions(clean(text, limit)).replace("`", "ˋ")
 
 
 def feishu(text: object, limit: int = MAX_TEXT) -> str:
