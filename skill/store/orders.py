@@ -88,6 +88,17 @@ def split_by_day(part: Part) -> dict[int, Part]:
     return {int(day): compact(part.take(np.flatnonzero(days == day))) for day in np.unique(days)}
 
 
+def encode_days(days: list[int], part: Part) -> dict[int, tuple[int, bytes]]:
+    """Each day's orders encoded (days without orders too: they are known to be empty)."""
+    by_day = split_by_day(part) if part.rows else {}
+    empty = compact(part.take(np.zeros(0, dtype=np.int64)))
+    return {day: (by_day.get(day, empty).rows, encode(by_day.get(day, empty))) for day in days}
+
+
+def _part_of_records(records: list[dict]) -> Part:
+    return part_of(orders_frame(records) if records else empty_orders())
+
+
 def _months(days: list[int]) -> list[list[int]]:
     """Runs of consecutive days that stay within one calendar month."""
     runs: list[list[int]] = []
@@ -336,8 +347,8 @@ class OrderSync:
             outcome.requests += result.requests
             outcome.missing += [f"orders {days_label(chunk[0], chunk[-1])}: {m}" for m in result.missing]
             records = [record for record in result.records if isinstance(record, dict)]
-            frame = orders_frame(records) if records else empty_orders()
-            part = part_of(frame)
+            # in a worker thread, so the event loop keeps answering the other chunks' pages meanwhile
+            part = await anyio.to_thread.run_sync(_part_of_records, records)
             outcome.parts.append((chunk[0], part))
             outcome.total += part.rows
             if result.complete:
@@ -353,9 +364,7 @@ class OrderSync:
     async def _save(self, chunk: list[int], part: Part) -> None:
         if not self.session.writable:
             return
-        by_day = split_by_day(part) if part.rows else {}
-        empty = compact(part.take(np.zeros(0, dtype=np.int64)))
-        bodies = {day: (by_day.get(day, empty).rows, encode(by_day.get(day, empty))) for day in chunk}
+        bodies = await anyio.to_thread.run_sync(encode_days, chunk, part)
         await self.session.run(lambda s: s.save_order_days(bodies, self.now), None)
 
     # ------------------------------------------------------------------------------------------- notes
