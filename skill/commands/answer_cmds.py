@@ -3,7 +3,8 @@
 Each command resolves the period (English or Chinese words), runs the analysis on PartnerBoost (or on the
 sandbox when no credentials are configured — the first line then says so), and prints the answer as
 Markdown, Discord or Feishu messages (separated by a line `---8<---`) or JSON. `review` and `orders` also
-draw a chart and print `MEDIA:/absolute/path.png` on its own line.
+draw a chart and print `MEDIA:/absolute/path.png` as the last line (a message of its own for Discord and
+Feishu).
 """
 
 from __future__ import annotations
@@ -175,15 +176,22 @@ def run_answer(
         return fail(str(exc), EXIT_UPSTREAM)
     chart = _chart(request.kind, outcome, output, settings)
     if output.fmt == "json":
+        if outcome.demo:
+            note(i18n.text("demo", lang))
         print(render_json(outcome.result, answer=request.kind, demo=outcome.demo, lang=lang,
                           understood=understood(request, outcome.result) if understood else None,
                           chart=str(chart) if chart else None))
         return 0
     blocks = preamble(request, outcome.result) if preamble else ()
     messages = render(outcome.result, output.fmt, lang, demo=outcome.demo, preamble=blocks)  # type: ignore[arg-type]
-    print(join_messages(messages))
     if chart:
-        print(f"\nMEDIA:{chart}")
+        # Split formats get the chart as a part of its own, so every text part keeps the channel's limits.
+        media = f"MEDIA:{chart}"
+        if output.fmt == "markdown":
+            messages = [*messages[:-1], f"{messages[-1]}\n\n{media}"]
+        else:
+            messages = [*messages, media]
+    print(join_messages(messages))
     sys.stdout.flush()
     return 0
 

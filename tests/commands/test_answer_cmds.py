@@ -50,8 +50,8 @@ def test_orders_for_discord_fit_the_limits(capsys: pytest.CaptureFixture[str], t
     code, out, _ = run(capsys, "orders", "last", "7", "days", "--format", "discord", "--chart", str(chart))
     assert code == 0
     assert media_path(out) == chart.resolve()
-    body = out.rstrip("\n").rsplit("\n\nMEDIA:", 1)[0]
-    messages = body.split(f"\n{MESSAGE_SEPARATOR}\n")
+    *messages, media = out.rstrip("\n").split(f"\n{MESSAGE_SEPARATOR}\n")
+    assert media == f"MEDIA:{chart.resolve()}", "the chart is a message of its own"
     assert messages[0].startswith("⚠ Demo data")
     for message in messages:
         assert len(message) <= 2000 and len(message.splitlines()) <= 17
