@@ -11,7 +11,10 @@ class UsageError(Exception):
 
 
 def fail(message: str, code: int = 2) -> int:
-    print(textwrap.fill(f"partnerboost: {message}", width=100, break_long_words=False), file=sys.stderr)
+    text = textwrap.fill(
+        f"partnerboost: {message}", width=100, break_long_words=False, break_on_hyphens=False
+    )
+    print(text, file=sys.stderr)
     return code
 
 
