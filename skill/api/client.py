@@ -186,9 +186,12 @@ class PartnerBoostClient:
             await self.sleep(pause)
         limit = self.concurrency_limit
         ticket = await limit.acquire()
-        outcome: Outcome = "other"
         try:
             response = await self._send(action, request, attempt)
+        finally:
+            limit.release(ticket)  # the answer has arrived: the next request may go while this one is parsed
+        outcome: Outcome = "other"
+        try:
             data = unwrap(
                 response, action=action.tool_name, parameters=parameter_names(type(action)),
                 scrub=self.redact, clock=self.clock,
@@ -199,7 +202,7 @@ class PartnerBoostClient:
             outcome = "rate_limited"
             raise
         finally:
-            limit.release(ticket, outcome)
+            limit.adapt(ticket, outcome)
 
     @property
     def concurrency_limit(self) -> AdaptiveLimit:

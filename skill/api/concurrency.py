@@ -27,9 +27,9 @@ class Ticket:
 class AdaptiveLimit:
     """Bounded concurrency between `minimum` and `maximum` slots, starting at `maximum`.
 
-    `acquire()` waits for a free slot; `release(ticket, outcome)` frees it and adapts the limit:
-    "rate_limited" halves it (once per generation), "ok" adds 1/slots (so a full window of successes adds one
-    slot), "other" (errors that say nothing about load) leaves it.
+    `acquire()` waits for a free slot; `release(ticket)` frees it and `adapt(ticket, outcome)` adapts the
+    limit (`release(ticket, outcome)` does both): "rate_limited" halves it (once per generation), "ok" adds
+    1/slots (a full window of successes adds one slot), "other" (says nothing about load) leaves it.
     """
 
     def __init__(self, maximum: int, *, minimum: int = 1) -> None:
@@ -69,8 +69,14 @@ class AdaptiveLimit:
             raise
         return Ticket(self.generation)
 
-    def release(self, ticket: Ticket, outcome: Outcome) -> None:
+    def release(self, ticket: Ticket, outcome: Outcome | None = None) -> None:
+        """Free the slot; with an outcome, also adapt the limit (else `adapt` once the answer is read)."""
         self.in_flight -= 1
+        if outcome is not None:
+            self.adapt(ticket, outcome)
+        self._wake()
+
+    def adapt(self, ticket: Ticket, outcome: Outcome) -> None:
         if outcome == "rate_limited":
             if ticket.generation == self.generation:
                 self.limit = max(float(self.minimum), self.limit / 2)

@@ -6,7 +6,7 @@ The cache keeps orders by UTC day. For a range, every day is one of:
   month compares counts (and sums) per status with the cached orders; a run that differs is checked day by
   day, and only the days that differ are refetched;
 - anything else (not cached, cached before it settled, unreadable, `refresh`) → fetched.
-Fetched days are read in chunks of up to a week at the largest page size, all chunks at once (the client
+Fetched days are read in chunks of up to two weeks at the largest page size, all chunks at once (the client
 bounds the requests in flight), and saved as they arrive. The result is one orders frame, newest first, as
 `skill.analysis.frames.orders_frame` builds it from the same records.
 """
@@ -38,8 +38,8 @@ from skill.store.guard import StoreSession
 from skill.store.signatures import Signature, api_signature, part_signature
 from tools.merchant import MerchantListTransactions, MerchantTransactionStats
 
-CHUNK_DAYS = 7
-"""Days per fetch: small enough that frames are built and saved while other chunks are still arriving."""
+CHUNK_DAYS = 14
+"""Days per fetch: few partly filled pages, yet frames are built and saved while other chunks still arrive."""
 _NS = 1_000_000_000
 
 

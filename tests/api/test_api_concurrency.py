@@ -143,3 +143,13 @@ async def test_the_client_backs_off_when_the_server_limits_concurrency_and_still
     # requests never see more than the server's limit plus the one that overran it
     tail = peaks_after_first_limit[len(peaks_after_first_limit) // 2 :]
     assert max(tail) <= 4
+
+
+@pytest.mark.anyio
+async def test_a_slot_freed_before_the_outcome_is_known_still_counts_the_outcome():
+    limit = AdaptiveLimit(8)
+    ticket = await limit.acquire()
+    limit.release(ticket)
+    assert limit.in_flight == 0 and limit.slots == 8
+    limit.adapt(ticket, "rate_limited")
+    assert limit.slots == 4
