@@ -35,7 +35,7 @@ from tools.types import (
     Rfc1123Time,
     UnixTime,
     check_time_order,
-    to_datetime,
+    to_unix_datetime,
 )
 
 BRAND_REPORT_MAX_PAGE_SIZE = 100
@@ -61,7 +61,7 @@ Money = Annotated[
 
 UnixTimeText = Annotated[
     datetime,
-    BeforeValidator(to_datetime),
+    BeforeValidator(to_unix_datetime),
     PlainSerializer(lambda d: str(int(d.timestamp())), return_type=str),
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}], "examples": ["2026-09-01"]}),
 ]

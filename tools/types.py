@@ -60,6 +60,14 @@ def to_datetime(value: Any) -> datetime:
     raise ValueError(f"expected a date, a datetime or Unix seconds, got {type(value).__name__}")
 
 
+def to_unix_datetime(value: Any) -> datetime:
+    """`to_datetime` for parameters sent as Unix seconds, which cannot go before 1970."""
+    moment = to_datetime(value)
+    if moment.timestamp() < 0:
+        raise ValueError(f"{moment:%Y-%m-%d %H:%M:%S} UTC is before 1970-01-01, the earliest Unix time")
+    return moment
+
+
 def _rfc1123(text: str) -> datetime | None:
     if not text[:1].isalpha():
         return None
@@ -84,7 +92,7 @@ def _schema(description: str, example: str) -> WithJsonSchema:
 
 UnixTime = Annotated[
     datetime,
-    BeforeValidator(to_datetime),
+    BeforeValidator(to_unix_datetime),
     PlainSerializer(lambda d: int(d.timestamp()), return_type=int),
     _schema("ISO date or datetime (UTC unless an offset is given) or Unix seconds; sent as Unix seconds",
             "2026-09-01"),
