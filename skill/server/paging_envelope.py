@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import annotated_types
+from mcp.server.mcpserver.exceptions import ToolError
 
 from skill.api.errors import UpstreamError
 from skill.api.paging import records_of
@@ -51,8 +52,18 @@ def default_page_size(action_cls: type[Action]) -> int | None:
 
 
 def with_defaults(action_cls: type[Action], arguments: dict[str, Any]) -> dict[str, Any]:
-    """The caller's arguments under their documented names, plus the small default page size."""
-    named = {wire_key(action_cls, key): value for key, value in arguments.items()}
+    """The caller's arguments under their documented names, plus the small default page size.
+
+    A parameter given under both its names (`userId` and `user_id`) is refused rather than one value winning.
+    """
+    named: dict[str, Any] = {}
+    given_as: dict[str, str] = {}
+    for key, value in arguments.items():
+        wire = wire_key(action_cls, key)
+        if wire in named:
+            raise ToolError(f"Invalid parameters for {action_cls.tool_name}: {wire}: given twice "
+                            f"(as {given_as[wire]} and {key}); send it once.")
+        named[wire], given_as[wire] = value, key
     paging = action_cls.paging
     size = default_page_size(action_cls)
     if paging is not None and size is not None and named.get(paging.size_param) is None:
