@@ -38,7 +38,7 @@ from skill.analysis.results import (
 )
 from skill.analysis.review import review_performance
 from skill.api.client import PartnerBoostClient
-from skill.periods import Period, resolve_period
+from skill.periods import Period, PeriodError, resolve_period
 
 DEFAULT_REVIEW_PERIOD = "last three months"
 DEFAULT_MONITOR_PERIOD = "last 7 days"
@@ -47,12 +47,21 @@ DEFAULT_MEDIA_PERIOD = "last 30 days"
 MAX_BILL_FOLLOW_UPS = 10
 """Bills that do not reconcile are re-checked against every order carrying their id, up to this many."""
 _MARGIN = timedelta(days=1)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+"""No PartnerBoost data is older; earlier periods are refused before anything is fetched."""
 
 ResultT = TypeVar("ResultT", bound=Answer)
 
 
 def _period(phrase: str, now: datetime | None, tz: str) -> Period:
     return resolve_period(phrase, now=now or datetime.now(UTC), tz=tz)
+
+
+def _on_record(*periods: Period) -> None:
+    for period in periods:
+        if period.start < EARLIEST:
+            raise PeriodError(f"{period.label} is before 2000; PartnerBoost keeps no data that old. "
+                              "Ask about a recent period, e.g. 'last month' or '上个月'.")
 
 
 def _finish(result: ResultT, fetched: Fetched) -> ResultT:
@@ -96,6 +105,7 @@ async def review(
     metrics.check_group_by(group_by)
     period = _period(phrase, now, tz)
     previous = period.previous()
+    _on_record(period, previous)
     fetched = Fetched()
     orders, clicks = await _both(
         load_orders(client, previous.start, period.end, fetched),
@@ -114,6 +124,7 @@ async def monitor(
     """ "How are recent orders doing": metrics vs the previous period, best channels, abnormal orders."""
     period = _period(phrase, now, tz)
     previous = period.previous()
+    _on_record(period, previous)
     fetched = Fetched()
     orders, clicks = await _both(
         load_orders(client, previous.start, period.end, fetched),
@@ -137,6 +148,7 @@ async def bills(
             f"a bill check needs one complete calendar month, e.g. 'last month', '2026-10' or '上个月'; "
             f"{month!r} means {period.label}"
         )
+    _on_record(period)
     fetched = Fetched()
     issued_until = (
         (pd.Timestamp(period.end) + pd.DateOffset(months=1)).to_pydatetime() if by == "period" else period.end
@@ -163,6 +175,7 @@ async def media(
 ) -> PartnerMedia:
     """ "Which media am I partnering with": every partnered medium, the portfolio's structure, activity."""
     period = _period(phrase, now, tz)
+    _on_record(period)
     fetched = Fetched()
     partners: pd.DataFrame | None
     (orders, clicks), partners = await _both(
@@ -189,6 +202,7 @@ async def compare(
         raise metrics.AnalysisError(f"against must be 'previous' or 'year_before'; got {against!r}")
     period = _period(phrase, now, tz)
     other = period.previous() if against == "previous" else period.year_before()
+    _on_record(period, other)
     fetched = Fetched()
     clicks_by = "day" if group_by == "month" else "medium"
     (orders_a, orders_b), clicks = await _both(
