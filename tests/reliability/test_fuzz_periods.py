@@ -6,13 +6,20 @@ too big, zero or negative (where date arithmetic overflows); and any clock time 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
+import anyio
 from hypothesis import example, given
 from hypothesis import strategies as st
-from reliability_support import fuzz_settings
+from reliability_support import Counting, FakeTime, client_on, faulty_transport, fuzz_settings
 
+from skill.analysis import answers
+from skill.analysis.metrics import AnalysisError
+from skill.analysis.results import Answer
+from skill.api.client import PartnerBoostClient
 from skill.periods import Period, PeriodError, resolve_period
+from skill.sandbox.world import World, WorldConfig
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 FUZZ = fuzz_settings(300)
@@ -96,3 +103,57 @@ def test_periods_that_resolve_are_sane(phrase: str, now: datetime) -> None:
         assert previous.end <= period.start
         if not period.to_date:
             assert previous.end == period.start, "a complete period's previous one should adjoin it"
+
+
+# --- through the answers: a refused phrase sends nothing ----------------------------------------------------
+
+ANSWER_WORLD = WorldConfig(seed=4, days=170, orders_per_day=8, n_partners=20)
+KINDS = ["review", "monitor", "bills", "media", "compare", "compare_year"]
+
+
+def ask(kind: str, client: PartnerBoostClient, phrase: str) -> Awaitable[object]:
+    now = ANSWER_WORLD.now
+    if kind == "review":
+        return answers.review(client, phrase, now=now)
+    if kind == "monitor":
+        return answers.monitor(client, phrase, now=now)
+    if kind == "bills":
+        return answers.bills(client, phrase, now=now)
+    if kind == "media":
+        return answers.media(client, phrase, now=now)
+    return answers.compare(client, phrase, "year_before" if kind == "compare_year" else "previous", now=now)
+
+
+@fuzz_settings(60)
+@given(kind=st.sampled_from(KINDS),
+       phrase=st.one_of(PHRASES, DATE_LIKE, st.sampled_from(["1000", "1999-12", "2000-01", "last month"])))
+@example(kind="review", phrase="1000")  # a year the API cannot express: was a ValidationError mid-answer
+@example(kind="compare_year", phrase="2000-01")
+def test_answers_refuse_a_phrase_before_sending_anything(kind: str, phrase: str) -> None:
+    world = _answer_world()
+
+    async def run() -> tuple[object, int]:
+        time = FakeTime(ANSWER_WORLD.now.timestamp())
+        counting = Counting(faulty_transport(world, None, time))
+        async with client_on(counting, time, max_retries=0) as client:
+            try:
+                outcome: object = await ask(kind, client, phrase)
+            except (PeriodError, AnalysisError) as exc:
+                outcome = exc
+        return outcome, len(counting.requests)
+
+    outcome, requests = anyio.run(run)
+    if isinstance(outcome, Exception):
+        assert str(outcome).strip()
+        assert requests == 0, f"{kind} {phrase!r} was refused after sending {requests} request(s)"
+    else:
+        assert isinstance(outcome, Answer) and outcome.complete, outcome
+
+
+_worlds: list[World] = []
+
+
+def _answer_world() -> World:
+    if not _worlds:
+        _worlds.append(World.generate(ANSWER_WORLD))
+    return _worlds[0]
