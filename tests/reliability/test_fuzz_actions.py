@@ -166,3 +166,24 @@ def test_times_before_1970_are_refused_not_sent_as_negative_seconds(
 
 def test_every_unix_time_field_is_checked() -> None:
     assert len(UNIX_TIME_FIELDS) >= 10, UNIX_TIME_FIELDS
+
+
+@pytest.mark.anyio
+async def test_a_parameter_given_under_both_names_is_refused() -> None:
+    """`userId` and `user_id` are one parameter: both at once used to send the last value silently."""
+    world = World.generate(WorldConfig(seed=5, days=170, orders_per_day=10, n_partners=20))
+    time = FakeTime()
+    counting = Counting(faulty_transport(world, None, time))
+
+    @asynccontextmanager
+    async def connect(_: Settings) -> AsyncIterator[Connection]:
+        async with client_on(counting, time, credentials=sandbox_credentials()) as client:
+            yield Connection(client=client, demo=True, now=world.config.now)
+
+    server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect)
+    async with Client(server) as client:
+        arguments = {"userId": "40828", "user_id": "1", "status": "adopt", "confirm": True}
+        result = await client.call_tool("brand_set_publisher_status", arguments)
+    text = "".join(block.text for block in result.content if block.type == "text")
+    assert result.is_error and "userId: given twice (as userId and user_id)" in text
+    assert counting.requests == []
