@@ -10,9 +10,9 @@ or written at all). The cache only ever holds copies of API data, so rebuilding 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +120,10 @@ class AccountStore:
             return self._db
         target = str(self.path)
         if isinstance(self.path, Path):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # orders carry customer ids: the cache is readable by its owner only (SQLite gives its -wal and
+            # -shm files the database file's permissions)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         db = sqlite3.connect(target, timeout=self.lock_timeout, isolation_level=None, check_same_thread=False)
         try:
             if isinstance(self.path, Path):
@@ -288,7 +291,3 @@ class AccountStore:
                 db.executemany("DELETE FROM listings WHERE tool_name = ?", names)
 
         self._run(job)
-
-
-def unix_now() -> int:
-    return int(time.time())

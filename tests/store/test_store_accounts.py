@@ -137,3 +137,17 @@ async def test_the_demo_keeps_its_cache_in_memory(tmp_path):
     assert first.complete and second.complete
     assert any("checked live" in note for note in second.notes)
     assert not cache_dir.exists()
+
+
+@pytest.mark.anyio
+async def test_the_cache_is_readable_by_its_owner_only(world, tmp_path):
+    cache_dir = tmp_path / "cache"
+    async with Sandbox.over(world).client() as inner:
+        client = CachingClient(inner, AccountStore(store_path(cache_dir)), now=lambda: NOW)
+        await client.fetch_orders_frame(JUNE)
+        client.close()
+    assert cache_dir.stat().st_mode & 0o777 == 0o700
+    files = list(cache_dir.iterdir())
+    assert files
+    for path in files:
+        assert path.stat().st_mode & 0o077 == 0, path.name
