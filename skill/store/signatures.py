@@ -2,8 +2,9 @@
 figures computed from cached orders. Equal figures mean the cached orders of that range are still current.
 
 The figures compared are the order count, the count per status and, where the API gives them, sales and
-commission per status and currency. Only the kinds of figures the API answered are compared; an answer with
-none of them is unusable as a checksum (`None`), and the range is then refetched.
+commission per status and currency. Only the kinds of figures the API answered are compared; an answer without
+counts per status is unusable as a checksum (`None`: a bare total cannot see an order turn void or paid), and
+the range is then refetched.
 """
 
 from __future__ import annotations
@@ -83,8 +84,8 @@ def api_signature(data: Any) -> tuple[frozenset[str], Signature] | None:
                 return None
             figures[(STATUS_COUNT, _status(status))] = count
         kinds.add(STATUS_COUNT)
-    if not kinds:
-        return None
+    if not kinds & {STATUS_COUNT, STATUS_MONEY}:
+        return None  # a bare total cannot see an order turn void or paid
     return frozenset(kinds), _without_zeros(figures)
 
 

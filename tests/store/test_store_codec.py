@@ -87,7 +87,10 @@ async def test_the_sandbox_statistics_match_the_same_orders_computed_locally(wor
     assert JULY[1] < NOW
 
 
-@pytest.mark.parametrize("data", [None, [], {}, {"stats": 3}, {"by_status": {"paid": {"count": "x"}}}])
+@pytest.mark.parametrize(
+    "data",
+    [None, [], {}, {"stats": 3}, {"by_status": {"paid": {"count": "x"}}}, {"total_size": 120}],
+)
 def test_statistics_without_known_figures_are_unusable(data):
     assert api_signature(data) is None
 
