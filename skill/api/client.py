@@ -23,7 +23,7 @@ from skill.api.envelope import unwrap
 from skill.api.errors import PartnerBoostError, RateLimited, UpstreamError
 from skill.api.paging import fetch_all as _fetch_all
 from skill.api.params import parameter_names
-from skill.api.redaction import Redactor
+from skill.api.redaction import Redactor, install_http_log_filter
 from skill.api.results import FetchResult, ProgressCallback
 from skill.api.windows import RateLimiter
 from skill.api.wire import WireRequest, build_request
@@ -31,6 +31,7 @@ from skill.config import DEFAULT_AMAZON_BASE_URL, DEFAULT_BASE_URL, Credentials,
 from tools.base import Action
 
 logger = logging.getLogger("partnerboost")
+install_http_log_filter()
 
 USER_AGENT = "partnerboost-skill/0.1"
 WRITE_UNCERTAIN = (

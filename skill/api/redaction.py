@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
@@ -34,3 +36,33 @@ class Redactor:
 def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with every value in `secrets` replaced by a marker."""
     return Redactor(secrets)(text)
+
+
+_QUERY_SECRET = re.compile(r"([?&](?:token|bid)=)[^&#\s\"']*", re.IGNORECASE)
+"""The credentials that travel in URLs: the brand API's bid and token, the publisher API's token."""
+HTTP_LOGGERS = ("httpx2", "httpcore2")
+
+
+def hide_query_secrets(text: str) -> str:
+    """`text` with the value of every credential query parameter in its URLs replaced by a marker."""
+    return _QUERY_SECRET.sub(rf"\g<1>{REDACTED}", text)
+
+
+class QuerySecretFilter(logging.Filter):
+    """Scrubs credential query parameters from the request URLs HTTP libraries log (httpx2 logs every request
+    line at INFO, so any INFO-level logging setup would otherwise print the brand and publisher tokens)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = hide_query_secrets(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def install_http_log_filter() -> None:
+    """Attach QuerySecretFilter to the HTTP libraries' loggers, once."""
+    for name in HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, QuerySecretFilter) for existing in logger.filters):
+            logger.addFilter(QuerySecretFilter())
