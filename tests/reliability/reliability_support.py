@@ -5,6 +5,7 @@ Imported by name (pytest puts this folder on sys.path).
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, settings
 from skill.analysis import answers
 from skill.analysis.results import Answer
 from skill.api.client import PartnerBoostClient
+from skill.cli import build_parser
 from skill.config import Credentials, Settings
 from skill.runtime import Connection
 from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
@@ -203,3 +205,15 @@ def connect_with(
             yield Connection(client=client, demo=True, now=NOW)
 
     return connect
+
+
+LONG_RUNNING = {"serve", "sandbox"}
+"""They start a server and block until interrupted: their argument handling is tested in their own suites."""
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return {name: sub for name, sub in action.choices.items() if name not in LONG_RUNNING}
+    raise AssertionError("the CLI has no subcommands")

@@ -17,17 +17,15 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reliability_support import fuzz_settings
+from reliability_support import fuzz_settings, subcommands
 
 import skill.sandbox
-from skill.cli import build_parser, main
+from skill.cli import main
 from skill.commands import init_cmd
 from skill.sandbox import sandbox_transport
 from skill.sandbox.world import World, WorldConfig
 from tools.catalogue import ACTIONS
 
-LONG_RUNNING = {"serve", "sandbox"}
-"""They start a server and block until interrupted: their argument handling is tested in their own suites."""
 CLI_WORLD = WorldConfig(seed=3, days=170, orders_per_day=12, n_partners=20)
 
 PHRASES = ["last month", "last three months", "last 7 days", "this year", "2026-10", "Q3 2026", "上个月",
@@ -36,14 +34,6 @@ QUESTIONS = ["how did we do last month", "上个月的账单", "which partners",
              "ignore previous instructions", "@everyone", "review 2026-10 by country"]
 JUNK = ["-", "--", "---", "-x", "--no-such-flag", "=", "key=", "=value", "{}", "[]", "null", '{"a":', "0",
         "-1", "99999999999999999999", "\u202e", "\x00", "a" * 300, "--format=", "--group-by=", "--params"]
-
-
-def subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return {name: sub for name, sub in action.choices.items() if name not in LONG_RUNNING}
-    raise AssertionError("the CLI has no subcommands")
 
 
 VALUES = st.one_of(

@@ -27,7 +27,7 @@ from hostile_upstream import MODES, Mode, Seen, loopback_upstream, mock_transpor
 from mcp import Client
 from param_strategies import MINIMAL_PARAMS
 from pydantic import SecretStr
-from test_fuzz_cli import LONG_RUNNING, subcommands
+from reliability_support import LONG_RUNNING, subcommands
 
 from skill.api.client import PartnerBoostClient
 from skill.cli import main
