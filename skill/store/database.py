@@ -109,6 +109,8 @@ class AccountStore:
         self._mutex = threading.Lock()
         self.rebuilt_from: Path | None = None
         """Where a damaged file was moved when the store was rebuilt."""
+        self.generation = 0
+        """How many times the file was rebuilt."""
 
     @property
     def label(self) -> str:
@@ -157,12 +159,21 @@ class AccountStore:
                 self._db.close()
                 self._db = None
 
-    def rebuild(self) -> None:
-        """Move a damaged file aside (as `<name>.damaged`, replacing an older one) and start an empty one."""
-        self.close()
-        if not isinstance(self.path, Path):
-            return
+    def rebuild(self, seen: int | None = None) -> None:
+        """Move a damaged file aside (as `<name>.damaged`, replacing an older one) and start an empty one.
+
+        `seen` is the `generation` the caller found damaged: when another caller has rebuilt the file since,
+        the new file is kept.
+        """
         with self._mutex:
+            if seen is not None and seen != self.generation:
+                return
+            self.generation += 1
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            if not isinstance(self.path, Path):
+                return
             aside = self.path.with_name(self.path.name + ".damaged")
             try:
                 if self.path.exists():

@@ -38,13 +38,14 @@ class StoreSession:
         if store is None or self.disabled:
             return default
         while True:
+            generation = store.generation
             try:
                 return await anyio.to_thread.run_sync(job, store)
             except StoreUnavailable as problem:
                 if problem.kind == "damaged" and not self.rebuilt:
                     self.rebuilt = True
                     try:
-                        await anyio.to_thread.run_sync(store.rebuild)
+                        await anyio.to_thread.run_sync(store.rebuild, generation)
                     except StoreUnavailable as failure:
                         return self._give_up(failure, default)
                     aside = (

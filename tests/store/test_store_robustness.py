@@ -9,6 +9,7 @@ import pytest
 from store_support import NOW, Sandbox, caching, store_path, without_notes
 
 from skill.analysis import answers
+from skill.store import AccountStore
 
 
 async def fresh_review(sandbox: Sandbox):
@@ -77,3 +78,17 @@ async def test_a_file_locked_by_another_process_is_bypassed(world, tmp_path):
     assert any("locked by another process" in note for note in answer.notes)
     assert not any("from the local cache" in note for note in answer.notes)
     assert waited < 10  # a short wait for the lock, not a hang
+
+
+def test_a_second_report_of_the_same_damage_keeps_the_rebuilt_file(tmp_path):
+    """Two questions find the file damaged at once: the second rebuild keeps the first one's new file."""
+    path = tmp_path / "account.sqlite3"
+    path.write_bytes(b"not a database" * 100)
+    store = AccountStore(path)
+    seen = store.generation
+    store.rebuild(seen)
+    store.save_listing("k", "merchant_list_bills", range_end=None, fetched_at=1, total=0, body=b"[]")
+    store.rebuild(seen)  # stale: reported against the file that is already gone
+    assert store.listing("k") is not None
+    assert path.with_name(path.name + ".damaged").read_bytes() == b"not a database" * 100
+    store.close()
