@@ -174,7 +174,7 @@ class MerchantPerformanceList(_PerformanceFilters):
     group_by: Literal["day", "week", "month", "medium", "channel"] | None = Field(
         None, description="Row grouping (default day)")
     sort_type: str | None = Field(None, description="Field to sort by")
-    sort_order: Literal["asc", "desc"] | None = Field(None, description="Sort direction")
+    sort_order: Literal["desc", "asc"] | None = Field(None, description="Sort direction")
     page_num: int | None = _page_num()
     page_size: int | None = _page_size()
 
