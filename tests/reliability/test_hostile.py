@@ -230,8 +230,7 @@ def server_on(world: World):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("anyio_backend", ["asyncio"])
-async def test_the_analysis_tools_show_hostile_text_inert_and_marked_as_data(anyio_backend: str) -> None:
+async def test_the_analysis_tools_show_hostile_text_inert_and_marked_as_data() -> None:
     summaries: dict[str, str] = {}
     for world_names, key in ((HOSTILE, "hostile"), ([BENIGN], "benign")):
         async with Client(server_on(hostile_world(world_names))) as client:
