@@ -24,6 +24,8 @@ class ProgressClient:
         self._fetched: dict[int, int] = {}
         self._totals: dict[int, int | None] = {}
         self._last = 0.0
+        if hasattr(client, "fetch_orders_frame"):
+            self.fetch_orders_frame = self._fetch_orders_frame
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
@@ -31,6 +33,25 @@ class ProgressClient:
     async def fetch_all(
         self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
     ) -> FetchResult:
+        fetch = self._client.fetch_all
+        result = await self._tracked(action, on_progress, fetch, allow_partial, lambda r: len(r.records))
+        return result
+
+    async def _fetch_orders_frame(
+        self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
+    ) -> Any:
+        """The caching client's orders-frame fetch (see skill/store), with the same progress relay."""
+        fetch = self._client.fetch_orders_frame  # type: ignore[attr-defined]
+        return await self._tracked(action, on_progress, fetch, allow_partial, lambda r: len(r.frame))
+
+    async def _tracked(
+        self,
+        action: Action,
+        on_progress: ProgressCallback | None,
+        fetch: Callable[..., Awaitable[Any]],
+        allow_partial: bool,
+        count: Callable[[Any], int],
+    ) -> Any:
         key = next(self._ids)
         self._fetched[key] = 0
         self._totals[key] = None
@@ -41,9 +62,8 @@ class ProgressClient:
             await self._send(action.tool_name)
             await report_progress(on_progress, fetched, total)
 
-        result = await self._client.fetch_all(action, relay, allow_partial=allow_partial)
-        self._fetched[key] = len(result.records)
-        self._totals[key] = len(result.records)
+        result = await fetch(action, relay, allow_partial=allow_partial)
+        self._fetched[key] = self._totals[key] = count(result)
         await self._send(action.tool_name)
         return result
 

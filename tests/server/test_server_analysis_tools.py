@@ -97,6 +97,7 @@ async def test_analysis_tools_report_increasing_progress(client: Client) -> None
     assert values == sorted(values) and len(set(values)) == len(values)
     assert all(total is None or total >= progress for progress, total, _ in seen)
     assert "fetched" in (seen[-1][2] or "")
+    assert any("merchant_list_transactions" in (message or "") for _, _, message in seen), "orders progress"
 
 
 @pytest.mark.anyio
