@@ -26,11 +26,14 @@ RECENT_DAYS = 60
 BURSTS = 2
 DUPLICATES = 3
 AMOUNT_OUTLIERS = 4
+OLDER_OUTLIER_DAYS = (90, 150)
+"""One amount outlier is placed this many days before `now` (outside the default 90-day settle window)."""
 RATE_OUTLIERS = 3
 OUTLIER_RATES_BP = (4_500, 6_000, 7_500)
 INJECTED_UID_BASE = 9_000_000
 REPEAT_ORDERS = 18
 MINUTE_NS = 60 * 10**9
+MIN_MISMATCH_CENTS = 500
 
 
 @dataclass
@@ -52,7 +55,8 @@ class Injector:
 
     @property
     def recent_start(self) -> int:
-        return self.calendar.now.value - RECENT_DAYS * DAY_NS
+        """The start of the recent window the anomalies go into (never before the world's first day)."""
+        return max(self.calendar.now.value - RECENT_DAYS * DAY_NS, int(self.calendar.start.value))
 
     def plan(self, kind: AnomalyKind, partner_idx: int, **detail: Any) -> int:
         self.planned.append(PlannedAnomaly(kind, int(partner_idx), detail))
@@ -197,8 +201,7 @@ def inject_amount_outliers(inj: Injector) -> None:
     recent = inj.rng.choice(
         inj.free_rows(inj.recent_start, now - HOUR_NS), size=AMOUNT_OUTLIERS - 1, replace=False
     )
-    older = inj.rng.choice(inj.free_rows(now - 150 * DAY_NS, now - 90 * DAY_NS), size=1)
-    for row in [*recent, *older]:
+    for row in [*recent, *_older_outlier_row(inj, recent)]:
         factor = float(inj.rng.uniform(12, 30))
         currency = int(c["currency"][row])
         c["amount_cents"][row] = round(medians[currency] * factor)
@@ -210,6 +213,17 @@ def inject_amount_outliers(inj: Injector) -> None:
             median_cents=medians[currency],
             factor=round(factor, 2),
         )
+
+
+def _older_outlier_row(inj: Injector, taken: np.ndarray) -> np.ndarray:
+    """One row for the outlier that lies before the default settle window (90–150 days old); in a world too
+    short for that, the oldest free order not already taken."""
+    now = inj.calendar.now.value
+    rows = inj.free_rows(now - OLDER_OUTLIER_DAYS[1] * DAY_NS, now - OLDER_OUTLIER_DAYS[0] * DAY_NS)
+    if len(rows):
+        return inj.rng.choice(rows, size=1)
+    rows = np.setdiff1d(inj.free_rows(np.iinfo(np.int64).min, now - HOUR_NS), taken)
+    return rows[:1]
 
 
 def inject_rate_outliers(inj: Injector, rate_bp: np.ndarray) -> None:
@@ -260,19 +274,33 @@ def inject_orders(
     return inj.planned
 
 
-def inject_bill_mismatch(rng: np.random.Generator, bills: pd.DataFrame, calendar: Calendar) -> Anomaly:
-    """Make one paid USD bill from two to five months ago differ from the commission it covers."""
+def _mismatch_candidates(bills: pd.DataFrame, calendar: Calendar) -> pd.Index:
+    """Bills that may be altered, best first: a paid USD bill from two to five months ago with 20 orders or
+    more; in a world too short for that, any paid USD bill, then any bill, large enough to alter."""
     now_month = calendar.now.strftime("%Y-%m")
     months = pd.period_range(end=pd.Period(now_month, "M") - 2, periods=4, freq="M").strftime("%Y-%m")
-    candidates = bills.index[
-        bills["month"].isin(list(months))
-        & (bills["status"] == "paid")
-        & (bills["currency"] == "USD")
-        & (bills["order_count"] >= 20)
-    ]
-    row = int(rng.choice(candidates))
+    large = bills["amount_cents"] > 2 * MIN_MISMATCH_CENTS
+    paid_usd = (bills["status"] == "paid") & (bills["currency"] == "USD")
+    for mask in (
+        bills["month"].isin(list(months)) & paid_usd & (bills["order_count"] >= 20),
+        paid_usd & large,
+        large,
+    ):
+        if mask.any():
+            return bills.index[mask]
+    raise ValueError(
+        f"the world has no bill to alter for its bill_mismatch anomaly: its {calendar.days} days up to "
+        f"{calendar.now:%Y-%m-%d} include no billed month; give WorldConfig more days"
+    )
+
+
+def inject_bill_mismatch(rng: np.random.Generator, bills: pd.DataFrame, calendar: Calendar) -> Anomaly:
+    """Make one bill (preferably a paid USD bill from two to five months ago) differ from the commission it
+    covers."""
+    row = int(rng.choice(_mismatch_candidates(bills, calendar)))
     expected = int(bills.at[row, "amount_cents"])
-    difference = int(rng.integers(500, min(50_000, expected))) * (1 if rng.random() < 0.5 else -1)
+    size = int(rng.integers(MIN_MISMATCH_CENTS, min(50_000, expected)))
+    difference = size if rng.random() < 0.5 else -size
     bills.at[row, "amount_cents"] = expected + difference
     return Anomaly(
         kind="bill_mismatch",
@@ -281,7 +309,7 @@ def inject_bill_mismatch(rng: np.random.Generator, bills: pd.DataFrame, calendar
         month=str(bills.at[row, "month"]),
         detail={
             "bill_id": int(bills.at[row, "bill_id"]),
-            "currency": "USD",
+            "currency": str(bills.at[row, "currency"]),
             "billed_cents": expected + difference,
             "expected_cents": expected,
             "difference_cents": difference,

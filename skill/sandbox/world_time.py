@@ -10,6 +10,7 @@ import pandas as pd
 
 DAY_NS = 86_400 * 10**9
 HOUR_NS = 3_600 * 10**9
+MIN_DAYS = 30
 
 # Share of a day's orders per UTC hour: most customers are in the Americas, so evenings there peak.
 _HOURLY = np.array(
@@ -56,8 +57,11 @@ class Calendar:
 
     @classmethod
     def ending_at(cls, now: datetime, days: int) -> Calendar:
-        if days < 60:
-            raise ValueError(f"days must be at least 60, got {days}")
+        if days < MIN_DAYS:
+            raise ValueError(
+                f"WorldConfig.days must be at least {MIN_DAYS} (the anomalies need a month of orders and a "
+                f"billed month), got {days}"
+            )
         stamp = pd.Timestamp(now)
         if stamp.tzinfo is None:
             raise ValueError("now must be timezone-aware (UTC)")

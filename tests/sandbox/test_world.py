@@ -483,3 +483,29 @@ def test_bad_writes_are_refused_naming_the_parameter(change: dict, named: str) -
         small.add_order(**(base | change))
     with pytest.raises(ValueError, match="order_id"):
         small.void_order("does-not-exist")
+
+
+# Short worlds ----
+
+
+@pytest.mark.parametrize("days", [30, 60])
+def test_a_short_world_has_every_anomaly_inside_its_days(days: int) -> None:
+    short = World.generate(WorldConfig(seed=5, days=days, orders_per_day=300))
+    first_day = pd.Timestamp(NOW).floor("D") - pd.Timedelta(days=days - 1)
+    orders = short.orders
+    assert orders["order_time"].min() >= first_day and orders["order_time"].max() <= pd.Timestamp(NOW)
+    assert {a.kind for a in short.anomalies} == set(ANOMALY_KINDS)
+    assert len(_anomalies(short, "amount_outlier")) == 4
+    ids = set(orders["order_id"])
+    assert all(set(a.order_ids) <= ids for a in short.anomalies)
+    mismatch = _anomalies(short, "bill_mismatch")[0]
+    bill = short.bills.set_index("bill_id").loc[mismatch.detail["bill_id"]]
+    covered = orders[(orders["bill_id"] == mismatch.detail["bill_id"])]
+    assert bill["currency"] == mismatch.detail["currency"]
+    assert bill["amount_cents"] == mismatch.detail["billed_cents"]
+    assert int(covered["commission_cents"].sum()) == mismatch.detail["expected_cents"]
+
+
+def test_a_world_shorter_than_a_month_is_refused_with_the_reason() -> None:
+    with pytest.raises(ValueError, match=r"WorldConfig.days must be at least 30 .*got 29"):
+        World.generate(WorldConfig(days=29))
