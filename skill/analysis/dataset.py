@@ -1,8 +1,11 @@
 """Fetching what each answer needs through PartnerBoostClient and building the frames.
 
 Every fetch uses `fetch_all(..., allow_partial=True)`: when pages are missing the answer is still computed
-but says `complete=False` and lists what is missing in its notes, never a silently short answer. The merchant
-API's time filters include their end second, so a half-open period [start, end) is sent as start .. end − 1 s.
+but says `complete=False` and lists what is missing in its notes, never a silently short answer. Orders (and
+bills for the bill check) are essential: when they cannot be fetched at all the answer is that error. Clicks
+only feed conversion: when they cannot be fetched the answer goes on without them (clicks None, never zero),
+says `complete=False` and notes that conversion figures are missing. The merchant API's time filters include
+their end second, so a half-open period [start, end) is sent as start .. end − 1 s.
 """
 
 from __future__ import annotations
@@ -93,8 +96,20 @@ async def load_clicks(
 
 async def load_clicks_for(
     client: PartnerBoostClient, periods: list[Period], fetched: Fetched, group_by: str = "medium"
-) -> pd.DataFrame:
-    frames = [await load_clicks(client, period, fetched, group_by) for period in periods]
+) -> pd.DataFrame | None:
+    """Performance rows for every period, or None (no click data) when any of them cannot be fetched: clicks
+    for one period and not the other would make a conversion change out of nothing."""
+    frames = []
+    for period in periods:
+        try:
+            frames.append(await load_clicks(client, period, fetched, group_by))
+        except PartnerBoostError as error:
+            fetched.complete = False
+            fetched.notes.append(
+                f"clicks could not be fetched ({error.message}): click counts and conversion figures "
+                "are missing from this answer"
+            )
+            return None
     frames = [frame for frame in frames if not frame.empty]
     return pd.concat(frames, ignore_index=True) if frames else empty_clicks()
 

@@ -13,6 +13,7 @@ from analysis_support import NOW, cents, in_range, valid_money
 from skill.analysis import answers
 from skill.analysis.metrics import AnalysisError
 from skill.api.client import PartnerBoostClient
+from skill.api.errors import PartnerBoostError
 from skill.config import Credentials
 from skill.periods import PeriodError, resolve_period
 from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
@@ -161,3 +162,42 @@ async def test_missing_pages_make_the_answer_incomplete(world: World) -> None:
             resolve_period("2026-09", now=NOW).start, resolve_period("2026-10", now=NOW).end
         ).itertuples()
     )
+
+
+class FailingPath(httpx2.AsyncBaseTransport):
+    """The sandbox, except that every request to one API path answers 503."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, path: str) -> None:
+        self.inner, self.path = inner, path
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if request.url.path.endswith(self.path):
+            return httpx2.Response(503, json={"code": 5000, "message": "unavailable", "data": None})
+        return await self.inner.handle_async_request(request)
+
+
+async def test_failed_clicks_leave_an_incomplete_answer_without_conversion(
+    world: World, order_rows: list[dict]
+) -> None:
+    async with _client(FailingPath(sandbox_transport(world), "/performance/list_v2")) as pb:
+        review = await answers.review(pb, "2026-10", "partner", now=NOW)
+        monitor = await answers.monitor(pb, "last 7 days", now=NOW)
+        media = await answers.media(pb, "2026-10", now=NOW)
+    october = resolve_period("2026-10", now=NOW)
+    rows = in_range(order_rows, october.start, october.end)
+    for result in (review, monitor, media):
+        assert not result.complete
+        assert any("clicks could not be fetched" in n and "conversion" in n for n in result.notes)
+    assert review.totals.orders == len(rows)
+    assert {c: cents(m.sales) for c, m in review.totals.money.items()} == valid_money(rows, "amount_cents")
+    # unknown, not zero: no click counts and no conversion anywhere
+    assert review.totals.clicks is None and review.previous_totals.clicks is None
+    assert all(g.clicks is None and g.conversion_rate is None for g in review.groups)
+    assert monitor.totals.clicks is None and monitor.totals.conversion_rate is None
+    assert all(m.clicks is None for m in media.media)
+
+
+async def test_failed_orders_are_still_an_error(world: World) -> None:
+    async with _client(FailingPath(sandbox_transport(world), "/transaction/list4")) as pb:
+        with pytest.raises(PartnerBoostError):
+            await answers.review(pb, "2026-10", now=NOW)
