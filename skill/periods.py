@@ -45,6 +45,11 @@ class PeriodError(ValueError):
     """A period phrase or timezone that cannot be understood; the message lists what is accepted."""
 
 
+class InvalidPeriod(PeriodError):
+    """A phrase that reads as a period but names none that can be used: a date that does not exist, a range
+    that ends before it starts or reaches outside the calendar, zero days."""
+
+
 class Period(BaseModel):
     """A resolved period: [start, end) in `timezone`, with the phrase it came from and how it was read."""
 
@@ -123,7 +128,7 @@ def resolve_period(phrase: str, *, now: datetime, tz: str = "UTC") -> Period:
                 first, stop, convention, unit, count, to_date = found
                 if stop <= first:
                     backwards = f"the period {phrase!r} ends before it starts; put the earlier date first"
-                    raise PeriodError(backwards)
+                    raise InvalidPeriod(backwards)
                 return _make(first, stop, zone, phrase.strip(), convention, unit, count, to_date=to_date)
     raise PeriodError(_help(repr(phrase)))
 
@@ -136,7 +141,7 @@ def _within_calendar(phrase: str) -> Iterator[None]:
     except PeriodError:
         raise
     except (OverflowError, ValueError):
-        raise PeriodError(f"the period {phrase!r} reaches outside the calendar (years 1 to 9999)") from None
+        raise InvalidPeriod(f"the period {phrase!r} reaches outside the calendar (years 1 to 9999)") from None
 
 
 # --- building periods -------------------------------------------------------------------------------
@@ -262,7 +267,7 @@ def _one_day(day: date, convention: str) -> Found:
 
 def _calendar_month(year: int, month: int) -> Found:
     if not 1 <= month <= 12:
-        raise PeriodError(f"month {month} does not exist; months run from 1 to 12")
+        raise InvalidPeriod(f"month {month} does not exist; months run from 1 to 12")
     first = date(year, month, 1)
     return (first, _shift_months(first, 1), f"the calendar month {_MONTH_ABBR[month - 1]} {year}",
             "month", 1, False)
@@ -284,7 +289,7 @@ def _date_range(first: date, last: date) -> Found:
 
 def _count_period(today: date, count: int, unit: str) -> Found:
     if count < 1:
-        raise PeriodError("a period needs at least one day, week or month")
+        raise InvalidPeriod("a period needs at least one day, week or month")
     if unit == "day":
         return _trailing_days(today, count)
     if unit == "week":
@@ -353,7 +358,7 @@ def _parse_date(year: str, month: str, day: str) -> date:
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
-        raise PeriodError(f"{year}-{month}-{day} is not a calendar date") from None
+        raise InvalidPeriod(f"{year}-{month}-{day} is not a calendar date") from None
 
 
 def _english(text: str, today: date) -> Found | None:

@@ -3,8 +3,11 @@
     route("上个月账单", now=...)  →  Route(kind="bill", phrase="上个月", lang="zh", ...)
 
 The answer kind comes from keywords (bill, orders, partners, compare, review); the period is the longest part
-of the question that skill.periods can read (two of them for a comparison). `Route.summary()` says in the
-question's language what was understood, so the reply can state it before the numbers.
+of the question that skill.periods can read (two of them for a comparison). Numbers are read whole: a part of
+a longer number or of an identifier (order 123456, LP1414573) is never a period, and a bare number is a year
+only when it could be one (MIN_YEAR to next year), so "the 1000 biggest orders" names no period. A phrase
+that is a period but an unusable one ("last 1000000 days", "2026-02-30") is kept when nothing else is found,
+so the answer explains what is wrong with it instead of quietly using the default period.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from skill.analysis.answers import (
     DEFAULT_MONITOR_PERIOD,
     DEFAULT_REVIEW_PERIOD,
 )
-from skill.periods import Period, PeriodError, resolve_period
+from skill.periods import InvalidPeriod, Period, PeriodError, resolve_period
 
 Kind = Literal["review", "orders", "bill", "partners", "compare"]
 Lang = Literal["en", "zh"]
@@ -34,6 +37,8 @@ DEFAULT_PERIODS: dict[Kind, str] = {
     "compare": "last month",
 }
 MAX_QUESTION = 300
+MIN_YEAR = 1900
+"""A bare number from MIN_YEAR to next year reads as a year; any other bare number is a count or an id."""
 
 _KEYWORDS: dict[Kind, tuple[str, ...]] = {
     "compare": (
@@ -127,13 +132,28 @@ def _english_candidates(question: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WORD_CHAR = re.compile(r"[0-9A-Za-z０-９]")
+
+
+def _cuts_a_word(question: str, start: int, stop: int) -> bool:
+    """Whether [start, stop) begins or ends inside a run of Latin letters and digits (a number or an id)."""
+
+    def glued(a: int, b: int) -> bool:
+        return a >= 0 and b < len(question) and bool(
+            _WORD_CHAR.match(question[a]) and _WORD_CHAR.match(question[b])
+        )
+
+    return glued(start - 1, start) or glued(stop - 1, stop)
+
+
 def _chinese_candidates(question: str) -> list[tuple[int, int]]:
     spans = []
     for match in re.finditer(r"[\u3400-\u9fff0-9０-９年月日号第季度周天]+", question):
         start, stop = match.span()
         for i in range(start, stop):
             for j in range(i + 1, min(stop, i + 12) + 1):
-                spans.append((i, j))
+                if not _cuts_a_word(question, i, j):
+                    spans.append((i, j))
     return spans
 
 
@@ -149,24 +169,41 @@ def _acceptable(question: str, start: int, stop: int) -> bool:
     return not low.isalpha() or len(low) > 3 or text[0].isupper()
 
 
+_BARE_NUMBER = re.compile(r"(?i)(?:(?:in|over|for|during|within|from|of|the)\s+)*(\d+)")
+
+
+def _plausible(text: str, now: datetime) -> bool:
+    """A bare number ("2025", "in 2025", "over 5000") is a period only as a year someone could mean."""
+    bare = _BARE_NUMBER.fullmatch(text)
+    return bare is None or MIN_YEAR <= int(bare.group(1)) <= now.year + 1
+
+
 def find_periods(question: str, *, now: datetime, tz: str) -> list[_Span]:
     """Non-overlapping period phrases in the question, longest first when they overlap, in reading order."""
-    found: list[_Span] = []
+    return _scan(question, now=now, tz=tz)[0]
+
+
+def _scan(question: str, *, now: datetime, tz: str) -> tuple[list[_Span], list[str]]:
+    """The usable period phrases (as find_periods) and the unusable ones that no longer phrase contains."""
+    found: list[tuple[int, int, str, Period | None]] = []
     for start, stop in _english_candidates(question) + _chinese_candidates(question):
         text = question[start:stop].strip(" ,.?!")
-        if not text or not _acceptable(question, start, stop):
+        if not text or not _acceptable(question, start, stop) or not _plausible(text, now):
             continue
         try:
-            period = resolve_period(text, now=now, tz=tz)
+            found.append((start, stop, text, resolve_period(text, now=now, tz=tz)))
+        except InvalidPeriod:
+            found.append((start, stop, text, None))
         except PeriodError:
             continue
-        found.append(_Span(start, stop, text, period))
-    found.sort(key=lambda s: (-(s.stop - s.start), s.start))
-    chosen: list[_Span] = []
-    for span in found:
-        if all(span.stop <= c.start or span.start >= c.stop for c in chosen):
-            chosen.append(span)
-    return sorted((_tidy(span, now=now, tz=tz) for span in chosen), key=lambda s: s.start)
+    found.sort(key=lambda item: (item[0] - item[1], item[0]))
+    chosen: list[tuple[int, int, str, Period | None]] = []
+    for item in found:
+        if all(item[1] <= c[0] or item[0] >= c[1] for c in chosen):
+            chosen.append(item)
+    usable = [_Span(start, stop, text, period) for start, stop, text, period in chosen if period is not None]
+    unusable = [_LEADING_FILLER.sub("", text) for _, _, text, period in chosen if period is None]
+    return sorted((_tidy(span, now=now, tz=tz) for span in usable), key=lambda s: s.start), unusable
 
 
 _LEADING_FILLER = re.compile(r"(?i)^(?:(?:from|in|for|over|during|within|of|since|about)\s+)?(?:the\s+)?")
@@ -219,10 +256,13 @@ def route(question: str, *, now: datetime, tz: str = "UTC") -> Route:
         raise ValueError("ask needs a question, e.g. 'review the last three months' or '上个月账单'")
     lang = language_of(question)
     text = question.lower()
-    spans = find_periods(question, now=now, tz=tz)
+    spans, unusable = _scan(question, now=now, tz=tz)
     kind = _kind(text, len(spans))
     group_by = _group_by(text, kind) if kind in ("review", "compare") else "channel_type"
     found = tuple(span.text for span in spans)
+    if not spans and unusable:
+        named = unusable[0]
+        return Route(kind, named, lang, group_by, _against(text), found_phrases=(named,))
     if not spans:
         return Route(kind, DEFAULT_PERIODS[kind], lang, group_by, _against(text), period_given=False)
     if kind != "compare" or len(spans) == 1:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from skill.periods import resolve_period
+from skill.periods import PeriodError, resolve_period
 from skill.routing import language_of, route
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
@@ -89,3 +89,36 @@ def test_language_detection() -> None:
 def test_empty_question_is_refused() -> None:
     with pytest.raises(ValueError, match="ask needs a question"):
         route("   ", now=NOW)
+
+
+@pytest.mark.parametrize(("question", "kind", "phrase"), [
+    # parts of numbers and ids are not years (nor a second period that makes the question a comparison)
+    ("why was order 123456 voided last week", "orders", "last week"),
+    ("order LP1414573 last week", "orders", "last week"),
+    ("订单123456上周", "orders", "上周"),
+    ("bill 20261015", "bill", "last month"),
+    # bare numbers that cannot be years are counts
+    ("show the 1000 biggest orders last month", "orders", "last month"),
+    ("orders over 5000 this week", "orders", "this week"),
+    ("review 2099", "review", "last three months"),
+    # plausible years still are
+    ("sales in 2025", "review", "2025"),
+    ("compare 2025 with 2026", "compare", "2026"),
+])
+def test_numbers_are_years_only_when_they_can_be(question: str, kind: str, phrase: str) -> None:
+    found = route(question, now=NOW)
+    assert (found.kind, found.phrase) == (kind, phrase)
+
+
+@pytest.mark.parametrize(("question", "phrase", "message"), [
+    ("review the last 1000000 days", "last 1000000 days", "outside the calendar"),
+    ("过去1000000天", "过去1000000天", "outside the calendar"),
+    ("orders on 2026-02-30", "2026-02-30", "not a calendar date"),
+])
+def test_an_unusable_period_is_kept_so_the_answer_can_say_why(
+    question: str, phrase: str, message: str
+) -> None:
+    found = route(question, now=NOW)
+    assert found.phrase == phrase and found.period_given
+    with pytest.raises(PeriodError, match=message):
+        resolve_period(found.phrase, now=NOW)
