@@ -197,8 +197,9 @@ def orders_frame(records: Records, *, default_currency: str | None = None) -> pd
 def clicks_frame(records: Records, *, start: datetime, end: datetime) -> pd.DataFrame:
     """Performance rows: the window each row covers ([start, end), UTC), its key (medium/channel), counts.
 
-    Rows keyed by `date`, `week` or `month` cover that day, week or month; other rows (grouped by medium or
-    channel) cover the queried window [start, end).
+    Rows keyed by `date`, `week` or `month` cover that day, week or month, cut to the queried window [start,
+    end) (a day row of a period that starts at 16:00 UTC, midnight in Shanghai, holds only that day's clicks
+    after 16:00 and belongs to the period); other rows (grouped by medium or channel) cover the window.
     """
     raw = _as_frame(records)
     if raw.empty:
@@ -225,6 +226,9 @@ def clicks_frame(records: Records, *, start: datetime, end: datetime) -> pd.Data
             known = parsed.notna()
             window_start = window_start.where(~known, parsed)
             window_end = window_end.where(~known, parsed + step)
+    first, stop = pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC")
+    window_start = window_start.where(window_start >= first, first)
+    window_end = window_end.where(window_end <= stop, stop)
     out = pd.DataFrame(
         {"start": window_start.astype("datetime64[ns, UTC]"), "end": window_end.astype("datetime64[ns, UTC]")}
     )

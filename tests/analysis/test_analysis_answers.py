@@ -63,6 +63,17 @@ async def test_review_through_the_api_matches_plain_sums(
     assert sum(g.clicks or 0 for g in result.groups) == result.totals.clicks
 
 
+async def test_clicks_by_day_in_shanghai_add_up_to_the_clicks_by_medium(client: PartnerBoostClient) -> None:
+    # Month grouping fetches clicks per (UTC) day, the other groupings per medium: the same clicks either way,
+    # in the period and in the previous one (the partial first day belongs to the period, not to both).
+    tz = "Asia/Shanghai"
+    by_month = await answers.review(client, "last three months", "month", now=NOW, tz=tz)
+    by_channel = await answers.review(client, "last three months", "channel_type", now=NOW, tz=tz)
+    assert by_month.totals.clicks == by_channel.totals.clicks
+    assert by_month.previous_totals.clicks == by_channel.previous_totals.clicks
+    assert by_month.totals.clicks and by_month.totals.conversion_rate == by_channel.totals.conversion_rate
+
+
 async def test_monitor_through_the_api_finds_the_injected_anomalies(
     client: PartnerBoostClient, world: World
 ) -> None:

@@ -217,6 +217,23 @@ def test_clicks_rows_carry_their_window() -> None:
     assert frame["medium"].iloc[0] == "555001"
 
 
+def test_day_rows_are_cut_to_the_queried_window() -> None:
+    # Shanghai's August is 2026-07-31 16:00 .. 2026-08-31 16:00 UTC; the API answers with UTC day rows.
+    start, end = datetime(2026, 7, 31, 16, tzinfo=UTC), datetime(2026, 8, 31, 16, tzinfo=UTC)
+    rows = [
+        {"date": "2026-07-31", "clicks": 8},
+        {"date": "2026-08-15", "clicks": 9},
+        {"date": "2026-08-31", "clicks": 7},
+    ]
+    frame = clicks_frame(rows, start=start, end=end)
+    assert list(frame["start"]) == [
+        pd.Timestamp(start), pd.Timestamp("2026-08-15T00:00Z"), pd.Timestamp("2026-08-31T00:00Z")
+    ]
+    assert list(frame["end"]) == [
+        pd.Timestamp("2026-08-01T00:00Z"), pd.Timestamp("2026-08-16T00:00Z"), pd.Timestamp(end)
+    ]
+
+
 def test_clicks_without_a_clicks_field_fail_clearly() -> None:
     with pytest.raises(FrameError, match="no field for 'clicks'"):
         clicks_frame(
