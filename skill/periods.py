@@ -16,7 +16,10 @@ Conventions (also in each Period's `convention`):
 
 `Period.previous()` is the comparison period: for complete calendar units the same number of units just
 before, for "to date" periods the same elapsed span of the previous unit, otherwise the same number of days
-just before.
+just before. `Period.year_before()` is the same dates a year earlier. A period still in progress when it was
+resolved (today, this week, the last 7 days: they include today) remembers that moment (`as_of`), and the
+answers compare it through `Period.comparison()`, which cuts the other period at the same elapsed time — today
+until 14:00 against yesterday until 14:00, not against all of yesterday.
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class Period(BaseModel):
     """Number of `unit`s covered (days for "range")."""
     to_date: bool = False
     """The current unit so far (this week/month/...): compared with the same span of the previous unit."""
+    as_of: datetime | None = None
+    """The moment a period still in progress was resolved (start <= as_of < end): no data exists after it."""
 
     @property
     def days(self) -> int:
@@ -105,6 +110,24 @@ class Period(BaseModel):
         return _make(first, stop, ZoneInfo(self.timezone), f"year before: {self.phrase}",
                      "the same dates one year earlier", self.unit, self.count, to_date=self.to_date)
 
+    def comparison(self, against: Literal["previous", "year_before"] = "previous") -> Period:
+        """The period to compare with — `previous()` or `year_before()` — cut at the same elapsed time when
+        this period is still in progress, so both sides cover as much time (and the same times of day)."""
+        other = self.previous() if against == "previous" else self.year_before()
+        if self.as_of is None:
+            return other
+        return other._cut(self.as_of - self.start)
+
+    def _cut(self, elapsed: timedelta) -> Period:
+        end = self.start + elapsed
+        if end >= self.end:
+            return self
+        if end.time() == datetime.min.time():
+            label = _label(self.start.date(), end.date())
+        else:
+            label = f"{_label(self.start.date(), end.date() + timedelta(days=1))} (to {end:%H:%M})"
+        return self.model_copy(update={"end": end, "label": label})
+
     def echo(self) -> dict[str, str]:
         """What every answer repeats so the reader knows the exact range."""
         return {
@@ -129,7 +152,10 @@ def resolve_period(phrase: str, *, now: datetime, tz: str = "UTC") -> Period:
                 if stop <= first:
                     backwards = f"the period {phrase!r} ends before it starts; put the earlier date first"
                     raise InvalidPeriod(backwards)
-                return _make(first, stop, zone, phrase.strip(), convention, unit, count, to_date=to_date)
+                period = _make(first, stop, zone, phrase.strip(), convention, unit, count, to_date=to_date)
+                if period.start <= local_now < period.end:
+                    period = period.model_copy(update={"as_of": local_now})
+                return period
     raise PeriodError(_help(repr(phrase)))
 
 

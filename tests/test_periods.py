@@ -196,3 +196,33 @@ def test_period_is_a_pydantic_model_with_aware_datetimes() -> None:
     dumped = Period.model_validate(period.model_dump())
     assert dumped == period
     assert period.start.tzinfo is not None and period.end.tzinfo is not None
+
+
+@pytest.mark.parametrize(("phrase", "against", "first", "end"), [
+    # at 14:00 in Shanghai: the period in progress is compared up to the same elapsed time
+    ("today", "previous", "2026-11-19T00:00", "2026-11-19T14:00"),
+    ("last 7 days", "previous", "2026-11-07T00:00", "2026-11-13T14:00"),
+    ("this month", "previous", "2026-10-01T00:00", "2026-10-20T14:00"),
+    ("this month", "year_before", "2025-11-01T00:00", "2025-11-20T14:00"),
+    ("2026-11", "previous", "2026-10-01T00:00", "2026-10-20T14:00"),
+    # complete periods are compared whole
+    ("last month", "previous", "2026-09-01T00:00", "2026-10-01T00:00"),
+    ("yesterday", "year_before", "2025-11-19T00:00", "2025-11-20T00:00"),
+])
+def test_comparison_of_a_period_in_progress_stops_at_the_same_time(
+    phrase: str, against: str, first: str, end: str
+) -> None:
+    period = resolve_period(phrase, now=NOW, tz=SHANGHAI)
+    other = period.comparison(against)  # type: ignore[arg-type]
+    zone = ZoneInfo(SHANGHAI)
+    assert other.start == datetime.fromisoformat(first).replace(tzinfo=zone)
+    assert other.end == datetime.fromisoformat(end).replace(tzinfo=zone)
+    if period.as_of is not None:
+        assert other.end - other.start == period.as_of - period.start
+
+
+def test_a_cut_comparison_says_where_it_stops() -> None:
+    period = resolve_period("last 7 days", now=NOW, tz=SHANGHAI)
+    assert period.as_of == NOW and resolve_period("last month", now=NOW).as_of is None
+    assert period.comparison().label == "Nov 7 – Nov 13 2026 (to 14:00)"
+    assert period.previous().end == period.start  # previous() itself stays the calendar comparison

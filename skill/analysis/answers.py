@@ -104,7 +104,7 @@ async def review(
     """ "Review the last three months": ROI per channel (or partner, type, country, device, month), advice."""
     metrics.check_group_by(group_by)
     period = _period(phrase, now, tz)
-    previous = period.previous()
+    previous = period.comparison()
     _on_record(period, previous)
     fetched = Fetched()
     orders, clicks = await _both(
@@ -123,7 +123,7 @@ async def monitor(
 ) -> OrderMonitor:
     """ "How are recent orders doing": metrics vs the previous period, best channels, abnormal orders."""
     period = _period(phrase, now, tz)
-    previous = period.previous()
+    previous = period.comparison()
     _on_record(period, previous)
     fetched = Fetched()
     orders, clicks = await _both(
@@ -201,7 +201,7 @@ async def compare(
     if against not in ("previous", "year_before"):
         raise metrics.AnalysisError(f"against must be 'previous' or 'year_before'; got {against!r}")
     period = _period(phrase, now, tz)
-    other = period.previous() if against == "previous" else period.year_before()
+    other = period.comparison(against)
     _on_record(period, other)
     fetched = Fetched()
     clicks_by = "day" if group_by == "month" else "medium"

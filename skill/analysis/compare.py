@@ -1,6 +1,7 @@
 """Compare two periods (month-on-month, year-on-year): totals side by side, and changes per group.
 
-`a` is the period of interest, `b` the one it is compared with (`a.previous()` or `a.year_before()`).
+`a` is the period of interest, `b` the one it is compared with (`a.comparison()`: the previous period or
+the same dates a year before, cut at the same elapsed time while `a` is in progress).
 Changes are (a − b) ÷ b, None when b is zero. Money changes are per currency.
 """
 

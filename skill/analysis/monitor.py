@@ -80,7 +80,7 @@ def monitor_orders(
     partners: pd.DataFrame | None = None,
 ) -> OrderMonitor:
     """Monitor a (short) period: metrics vs the previous period, best channels, abnormal orders."""
-    previous = period.previous()
+    previous = period.comparison()
     start, _ = metrics.bounds(previous)
     _, end = metrics.bounds(period)
     window = orders[((orders["time"] >= start) & (orders["time"] < end)).to_numpy()].reset_index(drop=True)
@@ -120,7 +120,7 @@ def best_channels(
     """Media with the most valid orders whose void rate stays below the review's watch level."""
     if current.empty:
         return []
-    before = metrics.in_period(window, period.previous())
+    before = metrics.in_period(window, period.comparison())
     table = metrics.money_table(current, metrics.group_keys(current, "medium", period.timezone))
     table_before = metrics.money_table(before, metrics.group_keys(before, "medium", period.timezone))
     attribution = metrics.clicks_by_group(click_rows, "medium", window, partners, period.timezone)

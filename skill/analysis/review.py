@@ -4,7 +4,8 @@ Definitions (non-void orders are "valid"; money per currency):
   ROAS = sales ÷ commission; ROI = (sales − commission) ÷ commission; conversion = valid orders ÷ clicks;
   AOV = sales ÷ valid orders; void rate = void orders ÷ orders; effective commission rate = commission ÷
   sales.
-The comparison period is `period.previous()`. Recommendations follow the named rules below; each carries the
+The comparison period is `period.comparison()` (the previous period, cut at the same elapsed time while the
+period is in progress). Recommendations follow the named rules below; each carries the
 numbers that triggered it. Money-based rules look at a group's main currency (the one with most valid orders).
 """
 
@@ -88,7 +89,7 @@ def review_performance(
     likewise. `partners` (optional) fills in the attributes of media that only the click data knows.
     """
     metrics.check_group_by(group_by)
-    previous = period.previous()
+    previous = period.comparison()
     now_orders = metrics.in_period(orders, period)
     before_orders = metrics.in_period(orders, previous)
     table = metrics.money_table(now_orders, metrics.group_keys(now_orders, group_by, period.timezone))

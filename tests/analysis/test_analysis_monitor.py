@@ -91,6 +91,23 @@ def test_key_metrics_match_plain_counts(orders: pd.DataFrame, order_rows: list[d
     assert result.period.start == datetime(2026, 11, 14, tzinfo=UTC)
 
 
+def test_today_is_compared_with_yesterday_up_to_the_same_time(
+    orders: pd.DataFrame, order_rows: list[dict]
+) -> None:
+    # NOW is 06:00: six hours of today against the first six hours of yesterday, not all of it.
+    result = monitor_orders(orders, resolve_period("today", now=NOW))
+    yesterday = datetime(2026, 11, 19, tzinfo=UTC)
+    today_rows = in_range(order_rows, datetime(2026, 11, 20, tzinfo=UTC), NOW)
+    before = in_range(order_rows, yesterday, yesterday + timedelta(hours=6))
+    cut = yesterday + timedelta(hours=6)
+    assert (result.previous_period.start, result.previous_period.end) == (yesterday, cut)
+    assert result.totals.orders == len(today_rows) and result.previous_totals.orders == len(before)
+    valid_now = sum(r["status"] != "void" for r in today_rows)
+    valid_before = sum(r["status"] != "void" for r in before)
+    assert result.totals.valid_orders_change == round(valid_now / valid_before - 1, 6)
+    assert abs(result.totals.valid_orders_change or 0) < 0.25  # an ordinary day, not "down 64 %"
+
+
 def test_best_channels_are_the_busiest_clean_media(orders: pd.DataFrame, order_rows: list[dict]) -> None:
     period = resolve_period("last 7 days", now=NOW)
     result = monitor_orders(orders, period)
