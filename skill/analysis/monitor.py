@@ -2,7 +2,8 @@
 
 Abnormal-order rules (thresholds are the named constants below; baselines come from the period plus the
 previous one, so `orders` must cover both):
-- voided: the order is void now (with its reason). Voids are normal business; they are listed, not alarming.
+- voided: the order is void now (with its reason). Voids are normal business, not alarming: only the
+  MAX_LISTED_VOIDS most recent orders that are void and nothing else are listed; the count covers them all.
 - duplicate_order_number: the same order number appears more than once.
 - amount_outlier: the amount is far from its currency's usual amounts, measured robustly on the log scale:
   |log amount − median| > AMOUNT_OUTLIER_Z × 1.4826 × MAD (median absolute deviation).
@@ -45,6 +46,10 @@ REPEAT_WINDOW = pd.Timedelta(days=7)
 REPEAT_MIN_ORDERS = 5
 VOID_SPIKE_MIN_SHARE = 0.4
 VOID_SPIKE_MIN_ORDERS = 8
+MAX_LISTED_VOIDS = 10
+"""Orders that are only void (no other reason) are routine: the most recent this many are listed, the rest
+counted (abnormal_counts["voided"]) and summarised by reason in a note. Every order with another reason is
+listed."""
 BEST_CHANNELS = 5
 """How many channels (media) to list as best: most valid orders, void rate below the review's watch level."""
 
@@ -94,7 +99,9 @@ def monitor_orders(
         total_before, None, metrics.total_clicks(metrics.clicks_in(clicks, previous))
     )
     flags = detect(window, period)
-    abnormal, counts = _abnormal_orders(window, flags, period)
+    abnormal, counts, only_void = _abnormal_orders(window, flags, period)
+    notes = [] if clicks is not None else ["no click data: conversion rates are not available"]
+    notes += _void_note(current, counts["voided"], only_void)
     new_customers = int(current["is_new_customer"].to_numpy(dtype=bool)[~current["is_void"].to_numpy()].sum())
     return OrderMonitor(
         period=PeriodEcho.of(period),
@@ -106,8 +113,23 @@ def monitor_orders(
         abnormal_orders=abnormal,
         abnormal_counts=counts,
         thresholds=THRESHOLDS,
-        notes=[] if clicks is not None else ["no click data: conversion rates are not available"],
+        notes=notes,
     )
+
+
+def _void_note(current: pd.DataFrame, voided: int, only_void: int) -> list[str]:
+    """Why the period's orders were voided, and that the list leaves out older routine voids."""
+    if only_void <= MAX_LISTED_VOIDS:
+        return []
+    reasons = current.loc[current["is_void"].to_numpy(dtype=bool), "void_reason"].astype(str)
+    by_reason = reasons.replace("", "no reason given").value_counts()
+    top = ", ".join(f"{reason} {int(count)}" for reason, count in by_reason.head(4).items())
+    share = metrics.ratio(voided, len(current)) or 0.0
+    return [
+        f"{voided} orders in the period are void ({share:.1%} of orders; by reason: {top}); voids are "
+        f"routine, so of the {only_void} that are void and nothing else only the {MAX_LISTED_VOIDS} most "
+        "recent are listed — every order flagged for anything else is listed"
+    ]
 
 
 def best_channels(
@@ -317,20 +339,24 @@ def _void_spikes(window: pd.DataFrame, period: Period) -> tuple[np.ndarray, dict
 
 def _abnormal_orders(
     window: pd.DataFrame, flags: dict[str, tuple[np.ndarray, dict[int, str]]], period: Period
-) -> tuple[list[AbnormalOrder], dict[str, int]]:
+) -> tuple[list[AbnormalOrder], dict[str, int], int]:
+    """The orders to list (best first), the count per reason, and how many are void and nothing else."""
     if window.empty:
-        return [], {code: 0 for code in _ANOMALY_ORDER}
+        return [], {code: 0 for code in _ANOMALY_ORDER}, 0
     start, end = metrics.bounds(period)
     in_now = ((window["time"] >= start) & (window["time"] < end)).to_numpy()
     counts = {code: int((flags[code][0] & in_now).sum()) for code in _ANOMALY_ORDER}
-    any_flag = np.zeros(len(window), dtype=bool)
-    for flag, _ in flags.values():
-        any_flag |= flag
-    rows = np.flatnonzero(any_flag & in_now)
+    other_flag = np.zeros(len(window), dtype=bool)
+    for code, (flag, _) in flags.items():
+        if code != "voided":
+            other_flag |= flag
+    times = window["time"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    plain_void = np.flatnonzero(flags["voided"][0] & ~other_flag & in_now)
+    recent_voids = plain_void[np.argsort(-times[plain_void], kind="stable")[:MAX_LISTED_VOIDS]]
+    rows = np.union1d(np.flatnonzero(other_flag & in_now), recent_voids)
     severity = np.full(len(window), len(_ANOMALY_ORDER), dtype=np.int64)
     for rank, code in reversed(list(enumerate(_ANOMALY_ORDER))):
         severity[flags[code][0]] = rank
-    times = window["time"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
     rows = rows[np.lexsort((-times[rows], severity[rows]))]
     picked = window.iloc[rows]
     result = []
@@ -353,4 +379,4 @@ def _abnormal_orders(
                 ],
             )
         )
-    return result, counts
+    return result, counts, len(plain_void)
