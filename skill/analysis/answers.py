@@ -15,7 +15,7 @@ import anyio
 import pandas as pd
 
 from skill.analysis import metrics
-from skill.analysis.billing import check_bill
+from skill.analysis.billing import BILL_MONTH, check_bill, month_period
 from skill.analysis.compare import compare_periods
 from skill.analysis.dataset import (
     Fetched,
@@ -26,6 +26,7 @@ from skill.analysis.dataset import (
     load_partners,
     merge_orders,
 )
+from skill.analysis.frames import empty_orders
 from skill.analysis.monitor import monitor_orders
 from skill.analysis.partners import partner_media
 from skill.analysis.results import (
@@ -150,19 +151,36 @@ async def bills(
         )
     _on_record(period)
     fetched = Fetched()
-    issued_until = (
-        (pd.Timestamp(period.end) + pd.DateOffset(months=1)).to_pydatetime() if by == "period" else period.end
-    )
-    bill_frame, orders = await _both(
-        load_bills(client, period.start, issued_until, fetched),
-        load_orders(client, period.start - _MARGIN, period.end + _MARGIN, fetched),
-    )
+    if by == "period":
+        issued_until = (pd.Timestamp(period.end) + pd.DateOffset(months=1)).to_pydatetime()
+        bill_frame, orders = await _both(
+            load_bills(client, period.start, issued_until, fetched),
+            load_orders(client, period.start - _MARGIN, period.end + _MARGIN, fetched),
+        )
+    else:
+        # Bills issued in the month cover earlier months: reconcile them against the orders of those months.
+        bill_frame = await load_bills(client, period.start, period.end, fetched)
+        orders = await _orders_of_months(client, bill_frame, period, fetched)
     result = check_bill(bill_frame, orders, period, by=by)
     follow_ups = [d.bill_id for d in result.discrepancies if d.bill_id.isdigit()][:MAX_BILL_FOLLOW_UPS]
     if follow_ups:
         extra = [await load_orders_of_bill(client, int(bill_id), fetched) for bill_id in follow_ups]
         result = check_bill(bill_frame, merge_orders(orders, *extra), period, by=by)
+    if by == "period" and period.as_of is not None:
+        result.notes.append(f"{result.month} is not over yet: its bills are issued after the month ends")
     return _finish(result, fetched)
+
+
+async def _orders_of_months(
+    client: PartnerBoostClient, bill_frame: pd.DataFrame, issued: Period, fetched: Fetched
+) -> pd.DataFrame:
+    """The orders of every month the bills cover (their `period`), or none when there are no bills."""
+    months = sorted({m for m in bill_frame["month"].astype(str) if BILL_MONTH.fullmatch(m)})
+    if not months:
+        return empty_orders()
+    first = month_period(months[0], issued.timezone)
+    last = month_period(months[-1], issued.timezone)
+    return await load_orders(client, first.start - _MARGIN, last.end + _MARGIN, fetched)
 
 
 async def media(

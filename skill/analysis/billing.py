@@ -19,14 +19,15 @@ from skill.analysis import metrics
 from skill.analysis.results import BillCheck, BillLine, BillTotal, Discrepancy, PeriodEcho
 from skill.periods import Period, resolve_period
 
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+BILL_MONTH = re.compile(r"\d{4}-\d{2}")
+"""A billing month as bills and check_bill name it."""
 
 
 def month_period(month: Period | str, tz: str = "UTC") -> Period:
     """A Period for a billing month given as a Period or 'YYYY-MM'."""
     if isinstance(month, Period):
         return month
-    if not isinstance(month, str) or not _MONTH.match(month.strip()):
+    if not isinstance(month, str) or not BILL_MONTH.fullmatch(month.strip()):
         raise metrics.AnalysisError(
             f"month must be 'YYYY-MM' (e.g. 2026-10) or a resolved period; got {month!r}"
         )

@@ -106,6 +106,32 @@ async def test_bill_check_through_the_api_finds_the_mismatch(
     assert cents(result.totals_by_currency["USD"]) == expected
 
 
+async def test_bills_issued_in_a_month_reconcile_against_the_months_they_cover(
+    client: PartnerBoostClient, world: World
+) -> None:
+    # The bills for June are issued on July 1: checked "by issued" in July they cover June's orders.
+    (mismatch,) = [a for a in world.anomalies if a.kind == "bill_mismatch"]
+    issued_in = resolve_period(mismatch.month, now=NOW).end.strftime("%Y-%m")
+    result = await answers.bills(client, issued_in, now=NOW, by="issued")
+    created = world.bills["created_at"]
+    month = resolve_period(issued_in, now=NOW)
+    expected = world.bills[(created >= month.start) & (created < month.end)]
+    assert len(result.bills) == len(expected) > 100
+    assert [d.bill_id for d in result.discrepancies] == [str(mismatch.detail["bill_id"])]
+    assert cents(result.discrepancies[0].difference) == mismatch.detail["difference_cents"]
+
+
+@pytest.mark.parametrize(("month", "in_progress"), [("2026-11", True), ("2025-10", False)])
+async def test_a_month_without_bills_says_so(
+    client: PartnerBoostClient, month: str, in_progress: bool
+) -> None:
+    result = await answers.bills(client, month, now=NOW)
+    assert result.bills == [] and result.totals_by_status == [] and result.totals_by_currency == {}
+    assert result.discrepancies == [] and result.complete
+    assert f"no bills for {month}" in result.notes
+    assert any("is not over yet" in note for note in result.notes) == in_progress
+
+
 async def test_bill_check_needs_one_month(client: PartnerBoostClient) -> None:
     with pytest.raises(AnalysisError, match="one complete calendar month"):
         await answers.bills(client, "last 7 days", now=NOW)
