@@ -18,7 +18,8 @@ from skill.config import Credentials
 from skill.periods import PeriodError, resolve_period
 from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
 from skill.sandbox import credentials as sandbox
-from skill.sandbox.world import World
+from skill.sandbox.world import World, WorldConfig
+from tools.brand import BrandVoidOrder
 
 pytestmark = pytest.mark.anyio
 
@@ -130,6 +131,36 @@ async def test_a_month_without_bills_says_so(
     assert result.discrepancies == [] and result.complete
     assert f"no bills for {month}" in result.notes
     assert any("is not over yet" in note for note in result.notes) == in_progress
+
+
+async def test_an_order_voided_after_its_month_ended() -> None:
+    # An October order voided on November 20 (after October's bill was issued, before it was paid): the API
+    # shows it as void now, so October's review no longer counts it as a sale, and October's bill, which
+    # still carries its commission, no longer reconciles — a clawback of exactly that commission.
+    world = World.generate(WorldConfig(seed=11, days=90, orders_per_day=30, n_partners=20))
+    orders, bills = world.orders, world.bills
+    pending = set(bills.loc[(bills["month"] == "2026-10") & (bills["status"] == "pending"), "bill_id"])
+    october = resolve_period("2026-10", now=NOW)
+    candidates = orders[
+        orders["bill_id"].isin(pending) & (orders["status"] == "effective")
+        & (orders["order_time"] >= october.start) & (orders["order_time"] < october.end)
+        & ~orders["order_id"].duplicated(keep=False)
+    ]
+    target = candidates.iloc[0]
+    async with _client(sandbox_transport(world), MERCHANT_AND_BRAND) as pb:
+        before = await answers.review(pb, "2026-10", now=NOW)
+        assert (await answers.bills(pb, "2026-10", now=NOW)).reconciled
+        await pb.call(BrandVoidOrder(order_number=str(target["order_id"])))
+        after = await answers.review(pb, "2026-10", now=NOW)
+        check = await answers.bills(pb, "2026-10", now=NOW)
+    currency = str(target["currency"])
+    assert after.totals.void_orders == before.totals.void_orders + 1
+    assert cents(before.totals.money[currency].sales) - cents(after.totals.money[currency].sales) == int(
+        target["amount_cents"]
+    )
+    (found,) = check.discrepancies
+    assert found.bill_id == str(target["bill_id"]) and found.voided_orders == 1
+    assert cents(found.difference) == int(target["commission_cents"]) and "void now" in found.note
 
 
 async def test_bill_check_needs_one_month(client: PartnerBoostClient) -> None:
