@@ -1,9 +1,11 @@
 """PartnerBoostClient: one async client for all four API families over one shared httpx2.AsyncClient.
 
-`call(action)` sends one action and returns the unwrapped data. Reads are retried with exponential backoff and
-full jitter (timeouts, connection errors, 5xx, malformed JSON, rate limits honouring Retry-After); writes are
-never retried. `fetch_all(action)` reads every page (see paging.py). At most `concurrency` requests are in
-flight; a rate limit halves that and successes grow it back (see concurrency.py).
+`call(action)` sends one action and returns the unwrapped data. Reads are retried with exponential backoff
+and full jitter after timeouts, connection errors, 5xx and malformed JSON (up to `max_retries` times), and
+after rate limits as the server asks (Retry-After; at most `max_rate_limit_wait` seconds of waiting in all,
+and every request of the client waits, including those already queued for a slot). Writes are never retried.
+`fetch_all(action)` reads every page (see paging.py). At most `concurrency` requests are in flight; a rate
+limit halves that and successes grow it back (see concurrency.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from types import TracebackType
 from typing import Any
 
@@ -65,6 +68,7 @@ class PartnerBoostClient:
         backoff_base: float = 0.5,
         backoff_cap: float = 20.0,
         max_retry_wait: float = 60.0,
+        max_rate_limit_wait: float = 300.0,
         clock: Clock = time.time,
         sleep: Sleep = anyio.sleep,
         jitter: Callable[[], float] = random.random,
@@ -82,6 +86,9 @@ class PartnerBoostClient:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.max_retry_wait = max_retry_wait
+        """The longest single wait a server may ask for (Retry-After); asked for more, the call gives up."""
+        self.max_rate_limit_wait = max_rate_limit_wait
+        """The most one call waits for rate limits in all before giving up."""
         self.clock = clock
         self.sleep = sleep
         self._jitter = jitter
@@ -136,9 +143,18 @@ class PartnerBoostClient:
         return limiter
 
     async def call(self, action: Action) -> Any:
-        """Send one action and return its unwrapped `data`; raise a PartnerBoostError subclass on failure."""
-        attempts = 1 if action.writes else 1 + self.max_retries
-        for attempt in range(1, attempts + 1):
+        """Send one action and return its unwrapped `data`; raise a PartnerBoostError subclass on failure.
+
+        A read is retried after a retryable failure (timeout, 5xx, malformed answer) up to `max_retries`
+        times. A rate-limit answer is no failure of the request: it is sent again when the server allows, for
+        at most `max_rate_limit_wait` seconds of waiting in all (`max_retries=0` retries nothing).
+        """
+        failures = 0
+        limited = 0
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return await self._attempt(action, attempt)
             except PartnerBoostError as exc:
@@ -148,45 +164,66 @@ class PartnerBoostClient:
                     raise
                 if not exc.retryable:
                     raise
-                wait = self._retry_wait(exc, attempt)
-                if attempt == attempts or wait is None:
-                    if attempts > 1:
+                rate_limited = isinstance(exc, RateLimited)
+                if rate_limited:
+                    limited += 1
+                else:
+                    failures += 1
+                wait = self._retry_wait(exc, limited if rate_limited else failures)
+                if rate_limited:
+                    give_up = wait is None or waited + wait > self.max_rate_limit_wait
+                else:
+                    give_up = wait is None or failures > self.max_retries
+                if give_up or self.max_retries == 0:
+                    if self.max_retries > 0:
                         exc.message += f" (gave up after {attempt} attempt{'s' if attempt > 1 else ''})"
                     raise
                 reason = self.redact(f"{type(exc).__name__}: {exc.message}")
-                logger.warning(
-                    "%s: attempt %d of %d failed (%s); retrying in %.1f s",
-                    action.tool_name, attempt, attempts, reason, wait,
-                )
-                if isinstance(exc, RateLimited):
+                if rate_limited:
+                    logger.warning("%s: rate limited on attempt %d (%s); retrying in %.1f s",
+                                   action.tool_name, attempt, reason, wait)
+                else:
+                    logger.warning("%s: attempt %d of %d failed (%s); retrying in %.1f s",
+                                   action.tool_name, failures, 1 + self.max_retries, reason, wait)
+                if rate_limited:
+                    waited += wait
                     # every request of this client waits, not only this one (see _attempt)
                     self._resume_at = max(self._resume_at, self.clock() + wait)
                 else:
                     await self.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _retry_wait(self, exc: PartnerBoostError, attempt: int) -> float | None:
-        """Seconds to wait before the next attempt; None when the server asks for longer than we wait."""
+    def _retry_wait(self, exc: PartnerBoostError, count: int) -> float | None:
+        """Seconds to wait before the next attempt after the `count`-th failure (or rate limit) of its kind;
+        None when the server asks for longer than we wait."""
         if isinstance(exc, RateLimited):
             if exc.retry_after is not None:
                 return exc.retry_after if exc.retry_after <= self.max_retry_wait else None
-            ceiling = min(self.max_retry_wait, 2.0 * 2 ** (attempt - 1))
+            ceiling = min(self.max_retry_wait, 2.0 * 2 ** min(count - 1, 30))
             return ceiling / 2 + self._jitter() * ceiling / 2
-        return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** min(count - 1, 30))
 
     async def _attempt(self, action: Action, attempt: int) -> Any:
-        request = build_request(
-            action, self.credentials, base_url=self.base_url, amazon_base_url=self.amazon_base_url,
-            clock=self.clock,
+        build = partial(
+            build_request, action, self.credentials, base_url=self.base_url,
+            amazon_base_url=self.amazon_base_url, clock=self.clock,
         )
+        request = build()  # missing credentials fail here, before any waiting
         limiter = self._limiter(action)
         if limiter is not None:
             await limiter.acquire()
-        pause = self._resume_at - self.clock()
-        if pause > 0:
-            await self.sleep(pause)
         limit = self.concurrency_limit
-        ticket = await limit.acquire()
+        waited_for = 0.0
+        while True:
+            resume_at = self._resume_at
+            if resume_at > waited_for and resume_at > self.clock():
+                await self.sleep(resume_at - self.clock())
+                waited_for = resume_at
+            ticket = await limit.acquire()
+            if self._resume_at <= max(waited_for, self.clock()):
+                break
+            limit.release(ticket)  # a rate limit arrived while this request queued for a slot: wait it out
+        if waited_for or limiter is not None:
+            request = build()  # the brand API's date header must be current
         try:
             response = await self._send(action, request, attempt)
         finally:

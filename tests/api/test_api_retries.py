@@ -1,7 +1,17 @@
+import hashlib
+from email.utils import formatdate
+
+import anyio
 import httpx2
 import pytest
-from api_actions import SampleBrandWrite, SampleMerchantList, SampleMerchantWrite, SamplePublisherList
-from api_support import make_client, merchant_error, merchant_ok, status_error, status_ok
+from api_actions import (
+    SampleBrandGet,
+    SampleBrandWrite,
+    SampleMerchantList,
+    SampleMerchantWrite,
+    SamplePublisherList,
+)
+from api_support import BRAND_SECRET, START, make_client, merchant_error, merchant_ok, status_error, status_ok
 
 from skill.api.errors import BadRequest, InvalidCredentials, RateLimited, UpstreamError
 
@@ -192,3 +202,81 @@ async def test_a_rate_limit_pauses_the_whole_client(fake_time):
         assert await client.call(SampleMerchantList()) == 2  # the clock has not moved: still paused
     assert slept == [5.0, 5.0]
     assert len(server.requests) == 3
+
+
+@pytest.mark.anyio
+async def test_a_request_queued_for_a_slot_waits_out_a_rate_limit_that_arrives_meanwhile(fake_time):
+    sent_at: list[float] = []
+
+    async def handler(request: httpx2.Request) -> httpx2.Response:
+        sent_at.append(fake_time.now)
+        await anyio.sleep(0)  # the other request queues for the slot meanwhile
+        if len(sent_at) == 1:
+            return merchant_error(1002, "too frequent", 429, headers={"Retry-After": "5"})
+        return merchant_ok("ok")
+
+    async def sleep(seconds: float) -> None:
+        await anyio.sleep(0)  # let the other request run while this one waits
+        await fake_time.sleep(seconds)
+
+    client, _ = make_client(handler, fake_time, concurrency=1, sleep=sleep)
+    results: list[object] = []
+
+    async def one() -> None:
+        results.append(await client.call(SampleMerchantList()))
+
+    async with client, anyio.create_task_group() as group:
+        group.start_soon(one)
+        group.start_soon(one)
+    assert results == ["ok", "ok"]
+    assert len(sent_at) == 3
+    assert min(sent_at[1:]) >= sent_at[0] + 5  # the queued request did not go out into the rate limit
+
+
+@pytest.mark.anyio
+async def test_rate_limits_do_not_use_up_the_retries_for_failures(fake_time):
+    limited = [merchant_error(1002, "too frequent", 429, headers={"Retry-After": "1"})] * 6
+    client, server = make_client(sequence(*limited, merchant_ok("done")), fake_time, max_retries=2)
+    async with client:
+        assert await client.call(SampleMerchantList()) == "done"
+    assert len(server.requests) == 7
+
+
+@pytest.mark.anyio
+async def test_waiting_for_rate_limits_is_bounded_in_total(fake_time):
+    client, server = make_client(
+        lambda r: merchant_error(1002, "too frequent", 429, headers={"Retry-After": "2"}), fake_time,
+        max_rate_limit_wait=7,
+    )
+    async with client:
+        with pytest.raises(RateLimited, match="gave up after 4 attempts"):
+            await client.call(SampleMerchantList())
+    assert len(server.requests) == 4  # waited 2 + 2 + 2 s; a fourth wait would pass 7 s
+    assert sum(fake_time.sleeps) == 6
+
+
+@pytest.mark.anyio
+async def test_no_retries_means_none_for_rate_limits_either(fake_time):
+    client, server = make_client(
+        lambda r: merchant_error(1002, "too frequent", 429, headers={"Retry-After": "1"}), fake_time,
+        max_retries=0,
+    )
+    async with client:
+        with pytest.raises(RateLimited):
+            await client.call(SampleMerchantList())
+    assert len(server.requests) == 1
+
+
+@pytest.mark.anyio
+async def test_a_brand_request_sent_after_a_rate_limit_carries_the_current_date(fake_time):
+    client, server = make_client(sequence(
+        merchant_error(1002, "too frequent", 429, headers={"Retry-After": "30"}), merchant_ok("ok"),
+    ), fake_time)
+    async with client:
+        assert await client.call(SampleBrandGet()) == "ok"
+    first, second = (r.headers["X-PARTNERBOOST-DATE"] for r in server.requests)
+    assert first == formatdate(START, usegmt=True)
+    assert second == formatdate(START + 30, usegmt=True)
+    token = server.requests[1].url.params["token"]
+    expected = hashlib.sha256(f"{token};report/sample;{second};{BRAND_SECRET}".encode()).hexdigest()
+    assert server.requests[1].headers["X-PARTNERBOOST-AUTHENTICATION"] == expected
