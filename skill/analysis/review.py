@@ -11,6 +11,7 @@ numbers that triggered it. Money-based rules look at a group's main currency (th
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import pandas as pd
@@ -27,10 +28,13 @@ from skill.periods import Period
 
 SCALE_MIN_ROAS = 10.0
 """Scale: sales at least 10× commission (commission at most 10 % of sales) ..."""
-SCALE_MIN_GROWTH = 0.0
-"""... and sales above the previous period's ..."""
-SCALE_MIN_VALID_ORDERS = 10
-"""... with enough orders to mean something; conversion must also be at or above the median of the groups."""
+SCALE_MIN_GROWTH = 0.05
+"""... sales at least 5 % above the previous period's (growing, not flat) ..."""
+SCALE_MIN_VALID_ORDERS = 20
+"""... on enough orders that conversion and growth are not noise ..."""
+SCALE_MIN_SHARE_OF_SALES = 0.01
+"""... and at least 1 % of the currency's sales (no scale advice for a group too small to matter); conversion
+must also be at or above the median of the groups."""
 FIX_MIN_CLICKS = 500
 """Fix: at least this many clicks and at least the median group's clicks ..."""
 FIX_MAX_CONVERSION_VS_MEDIAN = 0.5
@@ -38,13 +42,18 @@ FIX_MAX_CONVERSION_VS_MEDIAN = 0.5
 WATCH_MIN_VOID_RATE = 0.12
 """Watch: 12 % or more of the group's orders are void (twice the usual share) ..."""
 WATCH_MIN_ORDERS = 20
-"""... out of at least this many orders."""
+"""... out of at least this many orders ..."""
+WATCH_MAX_CHANCE = 0.01
+"""... and that many voids would happen by chance less than 1 % of the time if the group voided at the
+programme's rate (binomial tail), so a few unlucky voids in a small group are not a warning."""
 CUT_MAX_ROAS = 6.0
 """Cut or renegotiate: sales under 6× commission (commission above ~16.7 % of sales) ..."""
 CUT_MIN_COMMISSION_SHARE = 0.05
 """... on a material cost: at least 5 % of the currency's commission."""
 CONCENTRATION_MAX_SHARE = 0.30
-"""Concentration risk: one partner brings 30 % or more of a currency's sales."""
+"""Concentration risk: one partner brings 30 % or more of a currency's sales ..."""
+CONCENTRATION_MIN_ORDERS = 20
+"""... out of at least this many valid orders in that currency (two orders from one partner are no risk)."""
 MIN_CLICKS_FOR_MEDIAN = 100
 """Groups with fewer clicks are left out of the median conversion (too noisy)."""
 MAX_PER_KIND = 5
@@ -65,13 +74,16 @@ THRESHOLDS: dict[str, float] = {
     "scale_min_roas": SCALE_MIN_ROAS,
     "scale_min_growth": SCALE_MIN_GROWTH,
     "scale_min_valid_orders": SCALE_MIN_VALID_ORDERS,
+    "scale_min_share_of_sales": SCALE_MIN_SHARE_OF_SALES,
     "fix_min_clicks": FIX_MIN_CLICKS,
     "fix_max_conversion_vs_median": FIX_MAX_CONVERSION_VS_MEDIAN,
     "watch_min_void_rate": WATCH_MIN_VOID_RATE,
     "watch_min_orders": WATCH_MIN_ORDERS,
+    "watch_max_chance": WATCH_MAX_CHANCE,
     "cut_max_roas": CUT_MAX_ROAS,
     "cut_min_commission_share": CUT_MIN_COMMISSION_SHARE,
     "concentration_max_share": CONCENTRATION_MAX_SHARE,
+    "concentration_min_orders": CONCENTRATION_MIN_ORDERS,
 }
 
 
@@ -168,7 +180,7 @@ def recommend(
             for g in groups
             if g.conversion_rate is not None and (g.clicks or 0) >= MIN_CLICKS_FOR_MEDIAN
         ]
-        median_conversion = statistics.median(conversions) if conversions else None
+        median_conversion = round(statistics.median(conversions), 6) if conversions else None
         clicked = [g.clicks for g in groups if g.clicks]
         median_clicks = statistics.median(clicked) if clicked else None
         for group in groups:
@@ -179,6 +191,9 @@ def recommend(
         ranked = sorted(found[kind], key=lambda pair: -pair[0])
         result.extend(item for _, item in ranked[:MAX_PER_KIND])
     for entry in concentration:
+        currency_orders = totals.money.get(entry.currency)
+        if currency_orders is None or currency_orders.valid_orders < CONCENTRATION_MIN_ORDERS:
+            continue
         if entry.share_of_sales is not None and entry.share_of_sales >= CONCENTRATION_MAX_SHARE:
             result.append(
                 Recommendation(
@@ -186,7 +201,8 @@ def recommend(
                     group=entry.partner_id,
                     label=entry.partner_name,
                     currency=entry.currency,
-                    rule=f"one partner brings ≥ {CONCENTRATION_MAX_SHARE:.0%} of {entry.currency} sales",
+                    rule=f"one partner brings ≥ {CONCENTRATION_MAX_SHARE:.0%} of {entry.currency} sales "
+                    f"(≥ {CONCENTRATION_MIN_ORDERS} valid orders in {entry.currency})",
                     action=ACTIONS["concentration"],
                     evidence={
                         "share_of_sales": entry.share_of_sales,
@@ -215,8 +231,10 @@ def _group_rules(
         and figures.roas is not None
         and figures.roas >= SCALE_MIN_ROAS
         and figures.valid_orders >= SCALE_MIN_VALID_ORDERS
+        and figures.share_of_sales is not None
+        and figures.share_of_sales >= SCALE_MIN_SHARE_OF_SALES
         and figures.sales_change is not None
-        and figures.sales_change > SCALE_MIN_GROWTH
+        and figures.sales_change >= SCALE_MIN_GROWTH
         and conversion is not None
         and median_conversion is not None
         and conversion >= median_conversion
@@ -229,7 +247,9 @@ def _group_rules(
                     group=group.key,
                     label=group.label,
                     currency=currency,
-                    rule=f"ROAS ≥ {SCALE_MIN_ROAS:g}, conversion ≥ the median group's, sales growing",
+                    rule=f"ROAS ≥ {SCALE_MIN_ROAS:g}, conversion ≥ the median group's, sales up ≥ "
+                    f"{SCALE_MIN_GROWTH:.0%} on ≥ {SCALE_MIN_VALID_ORDERS} orders and ≥ "
+                    f"{SCALE_MIN_SHARE_OF_SALES:.0%} of {currency} sales",
                     action=ACTIONS["scale"],
                     evidence={
                         "roas": figures.roas,
@@ -237,6 +257,8 @@ def _group_rules(
                         "median_conversion_rate": median_conversion,
                         "sales": str(figures.sales),
                         "sales_change": figures.sales_change,
+                        "valid_orders": figures.valid_orders,
+                        "share_of_sales": figures.share_of_sales,
                     },
                 ),
             )
@@ -269,10 +291,17 @@ def _group_rules(
                 ),
             )
         )
+    chance = (
+        None
+        if totals.void_rate is None
+        else chance_of_at_least(group.void_orders, group.orders, totals.void_rate)
+    )
     if (
         group.void_rate is not None
         and group.orders >= WATCH_MIN_ORDERS
         and group.void_rate >= WATCH_MIN_VOID_RATE
+        and chance is not None
+        and chance < WATCH_MAX_CHANCE
     ):
         found.append(
             (
@@ -282,13 +311,15 @@ def _group_rules(
                     group=group.key,
                     label=group.label,
                     currency=None,
-                    rule=f"void rate ≥ {WATCH_MIN_VOID_RATE:.0%} over ≥ {WATCH_MIN_ORDERS} orders",
+                    rule=f"void rate ≥ {WATCH_MIN_VOID_RATE:.0%} over ≥ {WATCH_MIN_ORDERS} orders, and "
+                    f"< {WATCH_MAX_CHANCE:.0%} likely at the programme's void rate",
                     action=ACTIONS["watch"],
                     evidence={
                         "void_rate": group.void_rate,
                         "void_orders": group.void_orders,
                         "orders": group.orders,
                         "programme_void_rate": totals.void_rate,
+                        "chance_at_programme_rate": float(f"{chance:.3g}"),
                     },
                 ),
             )
@@ -322,6 +353,27 @@ def _group_rules(
                 )
             )
     return found
+
+
+def chance_of_at_least(k: int, n: int, p: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, p): how likely k or more voids out of n orders are at void rate p."""
+    if k <= 0 or p >= 1:
+        return 1.0
+    if k > n or p <= 0:
+        return 0.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+
+    def log_term(i: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
+
+    first = log_term(k)
+    total = 0.0
+    for i in range(k, n + 1):
+        term = math.exp(log_term(i) - first)
+        total += term
+        if i > n * p and term < 1e-12 * total:
+            break
+    return min(1.0, math.exp(first) * total)
 
 
 def _notes(group_by: str, clicks: pd.DataFrame | None, unattributed: int) -> list[str]:

@@ -3,6 +3,7 @@ and each recommendation rule triggered by a hand-made programme."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -13,7 +14,7 @@ from analysis_support import NOW, OCTOBER, clicks, frame, in_range, record, spre
 from skill.analysis import sandbox_records
 from skill.analysis.frames import clicks_frame, empty_clicks
 from skill.analysis.metrics import AnalysisError
-from skill.analysis.review import review_performance
+from skill.analysis.review import chance_of_at_least, review_performance
 from skill.periods import resolve_period
 from skill.sandbox.world import World
 
@@ -235,3 +236,62 @@ def test_a_partner_with_clicks_and_no_orders_still_shows() -> None:
     assert by_key["77"].conversion_rate == 0.0 and by_key["77"].money == {}
     assert by_key["1"].conversion_rate == 0.03
     assert result.totals.clicks == 1000
+
+
+def test_scale_needs_volume_and_real_growth() -> None:
+    september = OCTOBER.previous()
+    records = [
+        *spread("A", 100, OCTOBER, "100.00", "8.00"),  # ROAS 12.5, +25 %: scale
+        *spread("A", 80, september, "100.00", "8.00"),
+        *spread("B", 25, OCTOBER, "2.00", "0.16"),  # as efficient and growing, but 0.5 % of sales
+        *spread("B", 10, september, "2.00", "0.16"),
+        *spread("C", 40, OCTOBER, "100.00", "8.00"),  # as efficient, but +2.6 %: flat
+        *spread("C", 39, september, "100.00", "8.00"),
+        *spread("D", 60, OCTOBER, "100.00", "9.00"),
+        *spread("D", 60, september, "100.00", "9.00"),
+    ]
+    result = review_performance(
+        frame(records), clicks({"A": 2000, "B": 500, "C": 800, "D": 4000}, OCTOBER), OCTOBER, "partner"
+    )
+    scale = [r for r in result.recommendations if r.kind == "scale"]
+    assert [r.label for r in scale] == ["Alpha Deals"]
+    assert scale[0].evidence["share_of_sales"] == pytest.approx(10000 / 20050, abs=1e-6)
+    assert scale[0].evidence["valid_orders"] == 100
+
+
+def test_watch_needs_more_voids_than_chance_would_give() -> None:
+    # The programme voids about 8 %: 4 voids in 25 orders (16 %) happen by chance about one time in
+    # seven; 8 in 25 (32 %) about one time in five hundred.
+    records = [
+        *spread("A", 188, OCTOBER, "50.00", "5.00"),
+        *spread("A", 12, OCTOBER, "50.00", "5.00", status="void"),
+        *spread("B", 21, OCTOBER, "50.00", "5.00"),
+        *spread("B", 4, OCTOBER, "50.00", "5.00", status="void"),
+        *spread("C", 17, OCTOBER, "50.00", "5.00"),
+        *spread("C", 8, OCTOBER, "50.00", "5.00", status="void"),
+    ]
+    result = review_performance(frame(records), None, OCTOBER, "partner")
+    watch = [r for r in result.recommendations if r.kind == "watch"]
+    assert [r.label for r in watch] == ["Charlie App"]
+    assert watch[0].evidence["chance_at_programme_rate"] < 0.01
+    assert result.thresholds["watch_max_chance"] == 0.01
+
+
+def test_void_chance_is_the_binomial_tail() -> None:
+    # P(X >= k) for X ~ Binomial(n, p), summed exactly with integers
+    for k, n, p in [(4, 25, 0.06), (6, 25, 0.06), (13, 100, 0.06), (0, 5, 0.1), (5, 5, 0.1), (3, 10, 0.5)]:
+        exact = sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
+        assert chance_of_at_least(k, n, p) == pytest.approx(exact, rel=1e-9)
+
+
+def test_no_concentration_risk_in_a_currency_with_a_handful_of_orders() -> None:
+    records = [
+        *spread("A", 30, OCTOBER, "100.00", "8.00"),
+        *spread("B", 30, OCTOBER, "100.00", "8.00"),
+        *spread("C", 30, OCTOBER, "100.00", "8.00"),
+        *spread("D", 30, OCTOBER, "100.00", "8.00"),  # a quarter of USD each
+        *spread("D", 3, OCTOBER, "100.00", "8.00", currency="GBP"),  # 100 % of three GBP orders
+    ]
+    result = review_performance(frame(records), None, OCTOBER, "partner")
+    assert [c.currency for c in result.concentration if c.share_of_sales == 1.0] == ["GBP"]
+    assert not [r for r in result.recommendations if r.kind == "concentration"]
