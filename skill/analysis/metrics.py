@@ -6,7 +6,7 @@ All work is column-wise; the only Python loops run over result groups (tens to h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 import numpy as np
@@ -84,6 +84,11 @@ def change(current: float | int | Decimal | None, previous: float | int | Decima
 
 def money(cents: int | np.integer) -> Decimal:
     return cents_to_decimal(int(cents))
+
+
+def per_order(cents: int, orders: int) -> Decimal:
+    """cents ÷ orders as money, exact and rounded half up to the cent (an average order value)."""
+    return (Decimal(int(cents)) / Decimal(int(orders)) / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def local_months(times: pd.Series, timezone: str) -> np.ndarray:
@@ -220,7 +225,7 @@ def figures(
             commission=money(commission),
             roas=ratio(sales, commission),
             roi=ratio(sales - commission, commission),
-            aov=None if not row["valid"] else money(round(sales / row["valid"])),
+            aov=None if not row["valid"] else per_order(sales, row["valid"]),
             effective_commission_rate=ratio(commission, sales),
             share_of_sales=ratio(sales, currency_sales.get(currency, 0)),
             previous_sales=None if before is None else money(before),

@@ -54,6 +54,12 @@ def partner_media(
             "no partner list available (brand credentials missing): only media with orders or clicks "
             "in the period are shown"
         )
+        if wanted not in (None, "joined"):
+            notes.append(
+                f"the status filter {wanted!r} needs the partner list: the media shown are those with "
+                "activity, whatever their status"
+            )
+            wanted = None
     if clicks is None:
         notes.append("no click data: activity is judged by orders only")
     media.sort(key=lambda m: (not m.active, -m.valid_orders, -(m.clicks or 0), m.name))
@@ -197,16 +203,23 @@ def _structure(media: list[MediumFigures]) -> dict[str, list[Breakdown]]:
             .agg(["size", "sum"])
             .sort_values("size", ascending=False, kind="stable")
         )
+        shares = _shares_adding_to_one([int(size) for size in grouped["size"]])
         structure[name] = [
-            Breakdown(
-                value=str(value),
-                media=int(row["size"]),
-                share=round(int(row["size"]) / len(media), 6),
-                active=int(row["sum"]),
-            )
-            for value, row in grouped.iterrows()
+            Breakdown(value=str(value), media=int(row["size"]), share=share, active=int(row["sum"]))
+            for (value, row), share in zip(grouped.iterrows(), shares, strict=True)
         ]
     return structure
+
+
+def _shares_adding_to_one(counts: list[int], digits: int = 6) -> list[float]:
+    """count ÷ total rounded to `digits` places so that the rounded shares still add up to exactly 1 (the
+    units lost to rounding go to the largest remainders)."""
+    scale, total = 10**digits, sum(counts)
+    units = [count * scale // total for count in counts]
+    remainders = [count * scale % total for count in counts]
+    for position in sorted(range(len(counts)), key=lambda i: -remainders[i])[: scale - sum(units)]:
+        units[position] += 1
+    return [unit / scale for unit in units]
 
 
 def _top(media: list[MediumFigures]) -> dict[str, list[MediumFigures]]:

@@ -4,6 +4,7 @@ partner list."""
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -126,3 +127,23 @@ def test_without_a_partner_list_media_come_from_activity() -> None:
         by_name["Charlie App"].channel_type == "MOBILE"
         and str(by_name["Charlie App"].sales["USD"]) == "20.00"
     )
+
+
+@pytest.mark.parametrize("status", ["joined", "all"])
+def test_structure_shares_add_up_to_exactly_one(
+    partners: pd.DataFrame, orders: pd.DataFrame, status: str
+) -> None:
+    # 96 joined media: 47/96 WEBSITE and 14/96 GB do not round to six places without losing a millionth
+    result = partner_media(partners, orders, None, resolve_period("last 30 days", now=NOW), status=status)
+    for dimension, breakdown in result.structure.items():
+        assert sum(Decimal(str(b.share)) for b in breakdown) == 1, dimension
+        for b in breakdown:
+            assert abs(b.share - b.media / len(result.media)) <= 1e-6
+
+
+def test_a_status_filter_cannot_apply_without_the_partner_list() -> None:
+    orders = frame(spread("A", 2, OCTOBER, "10.00", "1.00"))
+    result = partner_media(None, orders, None, OCTOBER, status="terminated")
+    assert result.derived_from_activity and result.status_filter is None
+    assert [m.name for m in result.media] == ["Alpha Deals"]
+    assert any("status filter 'terminated' needs the partner list" in note for note in result.notes)

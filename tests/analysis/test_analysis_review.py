@@ -295,3 +295,17 @@ def test_no_concentration_risk_in_a_currency_with_a_handful_of_orders() -> None:
     result = review_performance(frame(records), None, OCTOBER, "partner")
     assert [c.currency for c in result.concentration if c.share_of_sales == 1.0] == ["GBP"]
     assert not [r for r in result.recommendations if r.kind == "concentration"]
+
+
+def test_average_order_value_rounds_half_up_to_the_cent() -> None:
+    # 0.05 over two orders is 0.025: half up gives 0.03 (rounding half to even gave 0.02)
+    orders = frame([
+        record("A", OCTOBER.start.replace(day=3), "0.02", "0.00"),
+        record("A", OCTOBER.start.replace(day=4), "0.03", "0.00"),
+        record("B", OCTOBER.start.replace(day=5), "100.00", "1.00"),
+        record("B", OCTOBER.start.replace(day=6), "33.33", "1.00"),
+        record("B", OCTOBER.start.replace(day=7), "0.01", "1.00"),
+    ])
+    result = review_performance(orders, None, OCTOBER, "partner")
+    aov = {g.label: str(g.money["USD"].aov) for g in result.groups}
+    assert aov == {"Alpha Deals": "0.03", "@bravo": "44.45"}  # 133.34 / 3 = 44.4466...
