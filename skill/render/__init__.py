@@ -22,7 +22,7 @@ from skill.analysis.results import (
     PeriodComparison,
 )
 from skill.render import i18n
-from skill.render.blocks import Block, Document, Line
+from skill.render.blocks import Block, Document, Line, Surface
 from skill.render.doc_bill import bill_document
 from skill.render.doc_compare import compare_document
 from skill.render.doc_orders import orders_document
@@ -56,15 +56,22 @@ def document_for(result: Answer, lang: Lang) -> Document:
 
 
 def render(
-    result: Answer, fmt: Format, lang: Lang = "en", *, demo: bool = False, preamble: Sequence[Block] = ()
+    result: Answer,
+    fmt: Format,
+    lang: Lang = "en",
+    *,
+    demo: bool = False,
+    preamble: Sequence[Block] = (),
+    surface: Surface = "cli",
 ) -> list[str]:
-    """The answer as chat messages. `preamble` (e.g. what `ask` understood) follows the demo line."""
+    """The answer as chat messages. `preamble` (e.g. what `ask` understood) follows the demo line;
+    `surface` says where it is read (the command line or an MCP tool's text)."""
     doc = Document()
     if demo:
         doc.add(Line((i18n.text("demo", lang),), tone="warning"))
     doc.add(*preamble)
     doc.blocks.extend(document_for(result, lang).blocks)
-    return to_messages(doc, fmt)
+    return to_messages(doc, fmt, surface)
 
 
 def join_messages(messages: Sequence[str]) -> str:

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from skill.render.escape import MAX_TEXT
+from skill.render.i18n import Lang
+
+Surface = Literal["cli", "mcp"]
+"""Where the answer is read: the `partnerboost` command's output, or an MCP tool's text content."""
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,16 @@ class Data:
     limit: int = MAX_TEXT
 
 
-Part = str | Data
+@dataclass(frozen=True)
+class Hint:
+    """Our own words that depend on the surface: the i18n phrase `<key>_<surface>` (e.g. where the full
+    result is: `--format json` on the command line, the structured content over MCP)."""
+
+    key: str
+    lang: Lang
+
+
+Part = str | Data | Hint
 Parts = tuple[Part, ...]
 
 

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from skill.analysis.results import Answer, GroupFigures, PeriodEcho
 from skill.render import i18n
-from skill.render.blocks import Bullets, Data, Document, Line, Part, Parts, Title, parts
+from skill.render.blocks import Bullets, Data, Document, Hint, Line, Part, Parts, Title, parts
 from skill.render.i18n import Lang
+from skill.render.notes import note_text
 
 MAX_ROWS = 6
 """Table rows shown in chat; the rest is counted in a caption and available with --format json."""
 MAX_NOTES = 4
 MAX_CURRENCIES = 3
+NOTE_LENGTH = 320
+"""Characters of one note shown (the analysis's notes run to about 260)."""
 
 
 def period_text(period: PeriodEcho, lang: Lang) -> str:
@@ -30,18 +33,29 @@ def header(doc: Document, title_key: str, answer: Answer, lang: Lang, subtitle: 
         convention=i18n.convention(answer.period.convention, lang),
     ))))
     if not answer.complete:
-        missing = [note for note in answer.notes if note.startswith("incomplete")] or answer.notes
-        detail = "; ".join(missing) or i18n.text("incomplete_unknown", lang)
+        missing = _incompleteness(answer)
+        detail = ("；" if lang == "zh" else "; ").join(note_text(note, lang) for note in missing) \
+            or i18n.text("incomplete_unknown", lang)
         doc.add(Line((i18n.text("incomplete", lang, missing=""), Data(detail, 300)), tone="warning"))
 
 
-def notes(doc: Document, answer: Answer, lang: Lang) -> None:
-    shown = [note for note in answer.notes if answer.complete or not note.startswith("incomplete")]
+def _incompleteness(answer: Answer) -> list[str]:
+    """The notes the incomplete-data warning quotes: those that say what is missing, else every note."""
+    if answer.complete:
+        return []
+    return [note for note in answer.notes if note.startswith("incomplete")] or list(answer.notes)
+
+
+def notes(doc: Document, answer: Answer, lang: Lang, skip: tuple[str, ...] = ()) -> None:
+    """The answer's notes in `lang` (at most a few), except those the warning at the top quoted already;
+    `skip` names notes the document said otherwise."""
+    said = {*_incompleteness(answer), *skip}
+    shown = [note for note in answer.notes if note not in said]
     if not shown:
         return
-    items = [(Data(note, 200),) for note in shown[:MAX_NOTES]]
+    items = [(Data(note_text(note, lang), NOTE_LENGTH),) for note in shown[:MAX_NOTES]]
     if len(shown) > MAX_NOTES:
-        items.append((i18n.text("more_rows", lang, n=len(shown) - MAX_NOTES),))
+        items.append((i18n.text("more_rows", lang, n=len(shown) - MAX_NOTES), Hint("full_result", lang)))
     doc.add(Line((i18n.text("notes", lang),), tone="quiet"), Bullets(tuple(items)))
 
 
@@ -78,7 +92,7 @@ def totals_bullets(figures: GroupFigures, lang: Lang, headline: str | None = Non
             roas=i18n.ratio(money.roas),
         ),))
     if len(ordered) > MAX_CURRENCIES:
-        items.append((i18n.text("more_rows", lang, n=len(ordered) - MAX_CURRENCIES),))
+        items.append(more_caption(len(ordered), MAX_CURRENCIES, lang))
     return Bullets(tuple(items))
 
 
@@ -93,7 +107,10 @@ def group_name(group_by: str, lang: Lang) -> str:
 
 
 def more_caption(total: int, shown: int, lang: Lang) -> Parts:
-    return (i18n.text("more_rows", lang, n=total - shown),) if total > shown else ()
+    """"… and 12 more" plus where to find them (which depends on the surface)."""
+    if total <= shown:
+        return ()
+    return i18n.text("more_rows", lang, n=total - shown), Hint("full_result", lang)
 
 
 def sum_money(values: list[Decimal]) -> Decimal:

@@ -12,18 +12,29 @@ from skill.render.i18n import Lang
 
 _COUNT_METRICS = ("orders", "valid_orders", "clicks", "conversion_rate", "void_rate")
 _MONEY_METRICS = ("sales", "commission", "roas", "aov")
+_RATES = ("conversion_rate", "void_rate", "effective_commission_rate")
 
 
 def _value(change: MetricChange, side: Decimal | float | int | None) -> str:
     if side is None:
         return "n/a"
-    if change.metric in ("conversion_rate", "void_rate", "effective_commission_rate"):
+    if change.metric in _RATES:
         return i18n.pct(float(side), 2)
     if change.metric == "roas":
         return i18n.ratio(float(side))
     if isinstance(side, Decimal):
         return i18n.amount(side)
     return i18n.count(int(side))
+
+
+def _change(change: MetricChange, lang: Lang) -> str:
+    """A rate's change in percentage points (6.13% vs 6.20% is -0.07 pp, not "-1.1%"); others relative."""
+    if change.metric in _RATES:
+        if change.a is None or change.b is None:
+            return "n/a"
+        points = (float(change.a) - float(change.b)) * 100
+        return i18n.text("pp", lang, change=f"{points:+.2f}")
+    return i18n.change(change.change)
 
 
 def _metric_name(change: MetricChange, lang: Lang) -> str:
@@ -37,7 +48,7 @@ def _metrics_table(comparison: PeriodComparison, cur: str | None, lang: Lang) ->
     others = [c for c in common.currencies_by_sales(comparison.totals) if c != cur]
     wanted += [("sales", other) for other in others[:2]]
     rows = tuple(
-        (_metric_name(c, lang), _value(c, c.a), _value(c, c.b), i18n.change(c.change))
+        (_metric_name(c, lang), _value(c, c.a), _value(c, c.b), _change(c, lang))
         for key in wanted if (c := by_key.get(key)) is not None
     )
     headers = (i18n.text("col_metric", lang), "A", "B", i18n.text("col_change_pct", lang))
@@ -68,8 +79,8 @@ def compare_document(comparison: PeriodComparison, lang: Lang) -> Document:
     b = common.period_text(comparison.other_period, lang)
     headline = i18n.text("compare_headline", lang, a=a, b=b)
     common.header(doc, "title_compare", comparison, lang, subtitle=headline)
-    doc.add(Line((f"A = {a}; B = {b} ({i18n.convention(comparison.other_period.convention, lang)})",),
-                 tone="quiet"))
+    convention = i18n.convention(comparison.other_period.convention, lang)
+    doc.add(Line((i18n.text("ab_line", lang, a=a, b=b, convention=convention),), tone="quiet"))
     cur = common.main_currency(comparison.totals)
     doc.add(_metrics_table(comparison, cur, lang))
     if cur and comparison.groups:

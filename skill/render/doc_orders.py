@@ -24,29 +24,38 @@ def _rank(order: AbnormalOrder) -> tuple[int, str]:
     return min((_SEVERITY.index(c) for c in codes if c in _SEVERITY), default=len(_SEVERITY)), order.order_id
 
 
+def _flagged_rows(monitor: OrderMonitor, lang: Lang) -> list[tuple[tuple[str, str, str, str], int]]:
+    """Flagged orders, most actionable first; records that read the same (a duplicate postback is the same
+    order id, partner, amount and reason) are one row with a count, not two rows that look like a bug."""
+    counted: dict[tuple[str, str, str, str], int] = {}
+    for order in sorted(monitor.abnormal_orders, key=_rank):
+        reasons = i18n.list_sep(lang).join(_reason(flag.code, lang) for flag in order.flags)
+        key = (order.order_id, order.partner_name or order.partner_id,
+               i18n.money(order.amount, order.currency), reasons)
+        counted[key] = counted.get(key, 0) + 1
+    return list(counted.items())
+
+
 def _flagged_table(monitor: OrderMonitor, lang: Lang) -> Table:
-    ordered = sorted(monitor.abnormal_orders, key=_rank)
-    rows = []
-    for order in ordered[:MAX_FLAGGED_ROWS]:
-        reasons = ", ".join(_reason(flag.code, lang) for flag in order.flags)
-        rows.append((
-            Data(order.order_id, 20),
-            Data(order.partner_name or order.partner_id, 24),
-            i18n.money(order.amount, order.currency),
-            reasons,
-        ))
+    rows = _flagged_rows(monitor, lang)
+    shown = rows[:MAX_FLAGGED_ROWS]
+    table_rows = tuple(
+        (Data(order_id, 20), Data(partner, 24), amount,
+         reasons + (i18n.text("times", lang, n=n) if n > 1 else ""))
+        for (order_id, partner, amount, reasons), n in shown
+    )
     headers = tuple(i18n.text(k, lang) for k in ("col_order", "col_partner", "col_amount", "col_reason"))
-    return Table(headers=headers, rows=tuple(rows), align=("l", "l", "r", "l"),
-                 caption=common.more_caption(len(ordered), len(rows), lang))
+    records_shown = sum(n for _, n in shown)
+    return Table(headers=headers, rows=table_rows, align=("l", "l", "r", "l"),
+                 caption=common.more_caption(len(monitor.abnormal_orders), records_shown, lang))
 
 
 def _best_line(monitor: OrderMonitor, index: int, lang: Lang) -> Parts:
     group = monitor.best_channels[index]
     cur = common.main_currency(group)
-    money = f", {i18n.money(group.money[cur].sales, cur)}" if cur else ""
-    orders = i18n.text("col_orders", lang)
-    return parts(common.value_label(group.key, group.label, lang), f": {i18n.count(group.valid_orders)} ",
-                 orders.lower() if lang == "en" else orders, money)
+    money = ("，" if lang == "zh" else ", ") + i18n.money(group.money[cur].sales, cur) if cur else ""
+    return parts(common.value_label(group.key, group.label, lang),
+                 i18n.text("best_line", lang, orders=i18n.count(group.valid_orders), money=money))
 
 
 def orders_document(monitor: OrderMonitor, lang: Lang) -> Document:

@@ -17,9 +17,9 @@ def _breakdown(dimension: str, rows: list[Breakdown], lang: Lang) -> tuple[Part,
     out: list[Part] = [name.capitalize() if lang == "en" else name, "：" if lang == "zh" else ": "]
     for index, row in enumerate(rows[:MAX_BREAKDOWN]):
         if index:
-            out.append(", ")
+            out.append(i18n.list_sep(lang))
         out.append(common.value_label(row.value, row.value, lang))
-        out.append(f" {row.media} ({i18n.pct(row.share, 0)})")
+        out.append(f" {i18n.count(row.media)}{i18n.paren(i18n.pct(row.share, 0), lang)}")
     if len(rows) > MAX_BREAKDOWN:
         out.append(" …")
     return tuple(out)

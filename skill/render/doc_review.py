@@ -20,28 +20,44 @@ def top_groups(groups: list[GroupFigures], cur: str) -> list[GroupFigures]:
     return sorted(groups, key=lambda g: (-_sales(g, cur), g.label))
 
 
-def _groups_table(review: PerformanceReview, cur: str, lang: Lang) -> Table:
+def shown_groups(
+    review: PerformanceReview, cur: str, limit: int
+) -> tuple[list[GroupFigures], list[GroupFigures]]:
+    """The groups to show and the rest: the largest by sales, or for months the latest ones in calendar
+    order (a table of months sorted by sales reads as a jumble)."""
+    if review.group_by == "month":
+        months = sorted(review.groups, key=lambda g: g.key)
+        cut = max(len(months) - limit, 0)
+        return months[cut:], months[:cut]
     ordered = top_groups(review.groups, cur)
+    return ordered[:limit], ordered[limit:]
+
+
+def _groups_table(review: PerformanceReview, cur: str, lang: Lang) -> Table:
+    shown, rest = shown_groups(review, cur, common.MAX_ROWS)
+    moneys = [group.money.get(cur) for group in shown]
+    # A column with nothing to say (no previous figures by month, no clicks by device) is left out.
+    with_change = any(money is not None and money.sales_change is not None for money in moneys)
+    with_conversion = any(group.conversion_rate is not None for group in shown)
     rows = []
-    for group in ordered[: common.MAX_ROWS]:
-        money = group.money.get(cur)
-        rows.append((
+    for group, money in zip(shown, moneys, strict=True):
+        row: list[Part] = [
             common.value_label(group.key, group.label, lang),
             i18n.amount(money.sales) if money else "–",
-            i18n.change(money.sales_change) if money else "–",
-            i18n.ratio(money.roas) if money else "–",
-            i18n.pct(group.conversion_rate, 2),
-        ))
-    headers = (
-        common.group_name(review.group_by, lang).capitalize() if lang == "en"
-        else common.group_name(review.group_by, lang),
-        f"{i18n.text('col_sales', lang)} {cur}",
-        i18n.text("col_change", lang),
-        i18n.text("col_roas", lang),
-        i18n.text("col_conv", lang),
-    )
-    return Table(headers=headers, rows=tuple(rows), align=("l", "r", "r", "r", "r"),
-                 caption=common.more_caption(len(ordered), len(rows), lang))
+        ]
+        if with_change:
+            row.append(i18n.change(money.sales_change) if money else "–")
+        row.append(i18n.ratio(money.roas) if money else "–")
+        if with_conversion:
+            row.append(i18n.pct(group.conversion_rate, 2))
+        rows.append(tuple(row))
+    name = common.group_name(review.group_by, lang)
+    headers = [name.capitalize() if lang == "en" else name, f"{i18n.text('col_sales', lang)} {cur}"]
+    headers += [i18n.text("col_change", lang)] if with_change else []
+    headers += [i18n.text("col_roas", lang)]
+    headers += [i18n.text("col_conv", lang)] if with_conversion else []
+    return Table(headers=tuple(headers), rows=tuple(rows), align=("l", *("r",) * (len(headers) - 1)),  # type: ignore[arg-type]
+                 caption=common.more_caption(len(shown) + len(rest), len(shown), lang))
 
 
 _EVIDENCE = (
@@ -60,12 +76,13 @@ def _evidence(rec: Recommendation, lang: Lang) -> str:
         if isinstance(value, int | float):
             name = label if isinstance(label, str) else label[lang]
             shown.append(f"{name} {fmt(float(value))}")
-    return ", ".join(shown[:3])
+    return ("，" if lang == "zh" else ", ").join(shown[:3])
 
 
 def _action(rec: Recommendation, lang: Lang) -> Part:
-    if lang == "zh" and rec.kind in i18n.ACTIONS_ZH:
-        return i18n.ACTIONS_ZH[rec.kind]
+    known = i18n.name(i18n.ACTIONS, rec.kind, lang)
+    if known:
+        return known
     _, sep, rest = rec.action.partition(": ")
     return rest if sep else rec.action
 
@@ -81,7 +98,7 @@ def _target(rec: Recommendation, lang: Lang) -> Parts:
     evidence = _evidence(rec, lang)
     if not evidence:
         return parts(label)
-    return parts(label, f" ({evidence})" if lang == "en" else f"（{evidence}）")
+    return parts(label, i18n.paren(evidence, lang))
 
 
 def recommendation_lines(recs: list[Recommendation], lang: Lang) -> list[Parts]:
@@ -91,14 +108,14 @@ def recommendation_lines(recs: list[Recommendation], lang: Lang) -> list[Parts]:
         grouped.setdefault((rec.kind, rec.currency), []).append(rec)
     lines = []
     for (kind, cur), members in grouped.items():
-        head = i18n.text(f"kind_{kind}", lang) + (f" ({cur})" if cur else "")
+        head = i18n.text(f"kind_{kind}", lang) + (i18n.paren(cur, lang) if cur else "")
         line: list[Part] = [head, "：" if lang == "zh" else ": "]
         for index, rec in enumerate(members[:MAX_PER_LINE]):
             if index:
                 line.append("；" if lang == "zh" else "; ")
             line.extend(_target(rec, lang))
         if len(members) > MAX_PER_LINE:
-            line.append(f" +{len(members) - MAX_PER_LINE}")
+            line.append(i18n.text("and_more", lang, n=len(members) - MAX_PER_LINE))
         line.extend((" → ", _action(members[0], lang)))
         lines.append(tuple(line))
     return lines
@@ -116,8 +133,8 @@ def review_document(review: PerformanceReview, lang: Lang) -> Document:
         doc.add(_groups_table(review, cur, lang))
         others = [c for c in common.currencies_by_sales(review.totals) if c != cur]
         if others:
-            doc.add(Line((i18n.text("other_currencies", lang, cur=cur, others=", ".join(others)),),
-                         tone="quiet"))
+            listed = i18n.list_sep(lang).join(others)
+            doc.add(Line((i18n.text("other_currencies", lang, cur=cur, others=listed),), tone="quiet"))
     doc.add(Title((i18n.text("what_to_do", lang),)))
     recs = review.recommendations[:MAX_RECOMMENDATIONS]
     if recs:

@@ -12,11 +12,11 @@ header repeated. A title always travels with the block after it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from skill.render import escape
-from skill.render.blocks import Block, Bullets, Data, Document, Line, Part, Parts, Table, Title
+from skill.render import escape, i18n
+from skill.render.blocks import Block, Bullets, Data, Document, Hint, Line, Part, Parts, Surface, Table, Title
 
 Format = Literal["markdown", "discord", "feishu"]
 TEXT_FORMATS: tuple[Format, ...] = ("markdown", "discord", "feishu")
@@ -184,10 +184,25 @@ def _capped(block: Rendered, limits: Limits) -> Rendered:
     return Rendered(block.head, units, block.tail, block.is_table, block.sticky)
 
 
-def to_messages(document: Document, fmt: Format) -> list[str]:
+def _resolved(content: Parts, surface: Surface) -> Parts:
+    return tuple(i18n.text(f"{p.key}_{surface}", p.lang) if isinstance(p, Hint) else p for p in content)
+
+
+def resolve_hints(block: Block, surface: Surface) -> Block:
+    """The block with every Hint replaced by its words for `surface`."""
+    if isinstance(block, Title | Line):
+        return replace(block, content=_resolved(block.content, surface))
+    if isinstance(block, Bullets):
+        return Bullets(tuple(_resolved(item, surface) for item in block.items))
+    return replace(block, rows=tuple(_resolved(row, surface) for row in block.rows),
+                   caption=_resolved(block.caption, surface))
+
+
+def to_messages(document: Document, fmt: Format, surface: Surface = "cli") -> list[str]:
     """The document as chat messages in `fmt`, each within the channel's limits."""
     limits = LIMITS[fmt]
-    rendered = [_capped(piece, limits) for block in document.blocks for piece in render_block(block, fmt)]
+    blocks = [resolve_hints(block, surface) for block in document.blocks]
+    rendered = [_capped(piece, limits) for block in blocks for piece in render_block(block, fmt)]
     packer = _Packer(limits)
     for index, block in enumerate(rendered):
         follower = rendered[index + 1] if index + 1 < len(rendered) else None

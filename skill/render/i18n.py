@@ -59,12 +59,17 @@ _EN: dict[str, str] = {
     "col_type": "Type",
     "col_metric": "Metric",
     "col_change_pct": "Change",
-    "more_rows": "… and {n} more (see --format json)",
+    "more_rows": "… and {n} more",
+    "full_result_cli": " (see --format json)",
+    "full_result_mcp": " (more in the structured result)",
+    "and_more": " (+{n} more)",
     "other": "Other",
     "what_to_do": "What to do",
     "no_recommendations": "Nothing stands out: no group crosses the scale, fix, watch or cut thresholds.",
     "rec_line": "{kind} {label}{cur}: {evidence} → {action}",
     "other_currencies": "Table in {cur}, the largest currency; {others} in the totals above.",
+    "ab_line": "A = {a}; B = {b} ({convention})",
+    "pp": "{change} pp",
     "orders_headline": "Orders {orders} ({valid} valid{change}), void rate {void}, new customers {new}",
     "best_channels": "Best partners",
     "flagged": "Flagged orders",
@@ -74,7 +79,17 @@ _EN: dict[str, str] = {
     "bill_status_line": "{status}: {amounts}",
     "bill_total_line": "Total: {amounts}",
     "reconciled": "✓ Every bill matches the commission of its orders to the cent.",
-    "not_reconciled": "✗ {n} bill(s) do not match their orders:",
+    "not_reconciled": "✗ {n} bills do not match their orders:",
+    "not_reconciled_one": "✗ 1 bill does not match its orders:",
+    "bill_count": " ({n} bills)",
+    "bill_count_one": " (1 bill)",
+    "no_bills": "No bills for {month}.",
+    "mismatch_amount": ": the bill and its orders agree on {n} orders, but not on the commission",
+    "mismatch_orders": ": billed for {billed} orders, {counted} valid orders carry this bill{void}",
+    "mismatch_void": ", {n} more are void now",
+    "best_line": ": {orders} orders{money}",
+    "times": " (×{n})",
+    "chart_english": "The chart's labels are in English: no Chinese font is installed on this machine.",
     "media_headline": "{media} media ({status}); {active} active, {dormant} dormant in the period",
     "media_derived": "No partner list available: only media with clicks or orders are shown.",
     "structure_line": "{dimension}: {items}",
@@ -141,12 +156,17 @@ _ZH: dict[str, str] = {
     "col_type": "类型",
     "col_metric": "指标",
     "col_change_pct": "变化",
-    "more_rows": "…… 另有 {n} 行（见 --format json）",
+    "more_rows": "…… 另有 {n} 行",
+    "full_result_cli": "（见 --format json）",
+    "full_result_mcp": "（更多见结构化结果）",
+    "and_more": "等另外 {n} 个",
     "other": "其他",
     "what_to_do": "建议",
     "no_recommendations": "没有明显问题：没有分组达到加码、排查、关注或削减的阈值。",
     "rec_line": "{kind} {label}{cur}：{evidence} → {action}",
     "other_currencies": "表格为最大币种 {cur}；{others} 见上方合计。",
+    "ab_line": "A = {a}；B = {b}（{convention}）",
+    "pp": "{change} 个百分点",
     "orders_headline": "订单 {orders}（有效 {valid}{change}），作废率 {void}，新客占比 {new}",
     "best_channels": "表现最好的合作伙伴",
     "flagged": "异常订单",
@@ -157,6 +177,16 @@ _ZH: dict[str, str] = {
     "bill_total_line": "合计：{amounts}",
     "reconciled": "✓ 每张账单与其订单佣金完全一致（精确到分）。",
     "not_reconciled": "✗ {n} 张账单与订单不符：",
+    "not_reconciled_one": "✗ 1 张账单与订单不符：",
+    "bill_count": "（{n} 张）",
+    "bill_count_one": "（1 张）",
+    "no_bills": "{month} 没有账单。",
+    "mismatch_amount": "：订单数一致（{n} 笔），但佣金金额不符",
+    "mismatch_orders": "：账单含 {billed} 笔订单，带此账单号的有效订单 {counted} 笔{void}",
+    "mismatch_void": "，另有 {n} 笔现已作废",
+    "best_line": "：{orders} 单{money}",
+    "times": "（×{n}）",
+    "chart_english": "图表标签为英文：本机未安装中文字体。",
     "media_headline": "{media} 个媒体（{status}）；期间活跃 {active}，沉睡 {dormant}",
     "media_derived": "无法获取合作伙伴列表：仅显示期间有点击或订单的媒体。",
     "structure_line": "{dimension}：{items}",
@@ -180,14 +210,22 @@ _ZH: dict[str, str] = {
     "chart_failed": "未生成图表：{error}",
 }
 
-ACTIONS_ZH: dict[str, str] = {
-    "scale": "增加曝光（精选位、新素材、更高佣金档位以锁定销量）",
-    "fix": "在追加投入前检查落地页、链接、库存和优惠码",
-    "watch": "复核作废订单（退货、欺诈），订单生效前暂缓结算佣金",
-    "cut": "削减或重新谈判：降低佣金率或调到更低档位",
-    "concentration": "招募并培养同类合作伙伴，避免依赖单一合作关系",
+ACTIONS: dict[str, dict[Lang, str]] = {
+    "scale": {"en": "more placement: featured slots, new creatives, a higher commission tier to secure "
+              "volume",
+              "zh": "增加曝光（精选位、新素材、更高佣金档位以锁定销量）"},
+    "fix": {"en": "check landing pages, links, stock and coupons before paying for more of this traffic",
+            "zh": "在追加投入前检查落地页、链接、库存和优惠码"},
+    "watch": {"en": "review the voided orders (returns, fraud) and hold commission until they validate",
+              "zh": "复核作废订单（退货、欺诈），订单生效前暂缓结算佣金"},
+    "cut": {"en": "lower the commission rate or move to a lower tier",
+            "zh": "削减或重新谈判：降低佣金率或调到更低档位"},
+    "concentration": {"en": "recruit and grow comparable partners so no single relationship carries the "
+                      "program",
+                      "zh": "招募并培养同类合作伙伴，避免依赖单一合作关系"},
 }
-"""The review's recommended actions (skill.analysis.review.ACTIONS) in Chinese, by kind."""
+"""The review's recommended actions (skill.analysis.review.ACTIONS) by kind, worded for a line that may name
+several groups."""
 
 GROUP_NAMES: dict[str, dict[Lang, str]] = {
     "channel_type": {"en": "channel type", "zh": "渠道类型"},
@@ -212,6 +250,8 @@ VALUE_NAMES: dict[str, dict[Lang, str]] = {
     "pending": {"en": "Pending", "zh": "待支付"},
     "overdue": {"en": "Overdue", "zh": "逾期"},
     "joined": {"en": "joined", "zh": "已合作"},
+    "-": {"en": "Unknown", "zh": "未知"},
+    "admin": {"en": "Added by admin", "zh": "后台添加"},
 }
 """Known API codes shown with a friendly name; anything else is shown as the API sent it (escaped)."""
 
@@ -238,6 +278,25 @@ METRIC_NAMES: dict[str, dict[Lang, str]] = {
     "aov": {"en": "AOV", "zh": "客单价"},
     "effective_commission_rate": {"en": "Commission rate", "zh": "佣金率"},
 }
+
+
+DEFAULT_PHRASES: dict[str, dict[Lang, str]] = {
+    "last 7 days": {"en": "last 7 days", "zh": "最近 7 天"},
+    "last 30 days": {"en": "last 30 days", "zh": "最近 30 天"},
+    "last month": {"en": "last month", "zh": "上个月"},
+    "last three months": {"en": "last three months", "zh": "最近三个月"},
+}
+"""The answers' default period phrases (skill.analysis.answers), for saying which default was used."""
+
+
+def list_sep(lang: Lang) -> str:
+    """What separates the items of an inline list."""
+    return "、" if lang == "zh" else ", "
+
+
+def paren(inner: str, lang: Lang) -> str:
+    """`inner` in brackets that suit the language (full-width in Chinese)."""
+    return f"（{inner}）" if lang == "zh" else f" ({inner})"
 
 
 def text(key: str, lang: Lang, **values: object) -> str:

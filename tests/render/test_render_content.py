@@ -75,14 +75,14 @@ def test_money_format_rounds_half_up_to_two_places() -> None:
 
 def test_bill_check_lists_mismatches_with_exact_differences() -> None:
     (text,) = render(bill_check(["Shop A", "Shop B"]), "markdown", "en")
-    assert "2 bill(s) do not match" in text
+    assert "2 bills do not match their orders" in text
     assert "USD 100.10" in text and "USD 90.00" in text and "+10.10" in text
     assert "Total: USD 200.20 · EUR 0.05" in text
 
 
 def test_review_groups_recommendations_by_kind() -> None:
     (text,) = render(review(), "markdown", "en")
-    assert "Scale (USD): Partner 0 (ROAS 12.40, sales +8.0%) → give it more placement" in text
+    assert "Scale (USD): Partner 0 (ROAS 12.40, sales +8.0%) → more placement: featured slots" in text
     assert "Diversify (USD): Partner 7 (share of sales 41.0%)" in text
 
 
