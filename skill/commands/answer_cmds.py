@@ -35,6 +35,7 @@ from tools.merchant import MerchantPerformanceChart
 
 Kind = Literal["review", "orders", "bill", "partners", "compare"]
 CHART_KINDS: tuple[Kind, ...] = ("review", "orders")
+PARTNER_STATUSES = ("joined", "pending", "refused", "terminated", "all")
 EXIT_UPSTREAM = 1
 
 
@@ -187,6 +188,8 @@ def run_answer(
     if chart:
         # Split formats get the chart as a part of its own, so every text part keeps the channel's limits.
         media = f"MEDIA:{chart}"
+        if chart_module.labels_language(lang) != lang:
+            media = f"{i18n.text('chart_english', lang)}\n{media}"
         if output.fmt == "markdown":
             messages = [*messages[:-1], f"{messages[-1]}\n\n{media}"]
         else:
@@ -269,7 +272,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             parser.add_argument("--by", choices=("period", "issued"), default="period",
                                 help="bills for commission earned in the month (default) or issued in it")
         if kind == "partners":
-            parser.add_argument("--status", default="joined",
-                                help="relationship status to list (default joined; 'all' for every status)")
+            parser.add_argument("--status", default="joined", choices=PARTNER_STATUSES,
+                                help="relationship status to list (default joined; all: every status)")
         add_output_options(parser, chart=kind in CHART_KINDS)
         parser.set_defaults(handler=_simple(kind))

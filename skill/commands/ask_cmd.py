@@ -47,8 +47,9 @@ def understood_line(found: Route, request: Request, result: Answer, lang: Lang) 
                         _range(result, lang))
     else:
         default = "未指定时间，默认" if lang == "zh" else "no period named, so "
+        phrase = i18n.name(i18n.DEFAULT_PHRASES, result.period.phrase, lang) or Data(result.period.phrase, 80)
         content = parts(head, colon, what, "；" if lang == "zh" else "; ", default,
-                        Data(result.period.phrase, 80), equals, _range(result, lang))
+                        phrase, equals, _range(result, lang))
     return Line(content)
 
 

@@ -13,9 +13,11 @@ import os
 import tempfile
 import warnings
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +25,7 @@ from zoneinfo import ZoneInfo
 from skill.analysis.results import OrderMonitor, PerformanceReview
 from skill.render import doc_common as common
 from skill.render import escape, i18n
-from skill.render.doc_review import top_groups
+from skill.render.doc_review import shown_groups
 from skill.render.i18n import Lang
 
 TOP_GROUPS = 5
@@ -59,6 +61,7 @@ _LABELS: dict[str, dict[Lang, str]] = {
     "day_axis": {"en": "Day ({tz})", "zh": "日期（{tz}）"},
     "flagged": {"en": "Days with flagged orders (count)", "zh": "有异常订单的日期（数量）"},
     "other": {"en": "Other", "zh": "其他"},
+    "earlier": {"en": "Earlier", "zh": "更早"},
     "so_far": {"en": "(so far)", "zh": "（截至目前）"},
 }
 
@@ -83,13 +86,45 @@ def _chart_lang(lang: Lang) -> tuple[Lang, list[str]]:
     return "en", ["DejaVu Sans", *cjk]
 
 
+def labels_language(lang: Lang) -> Lang:
+    """The language a chart asked for in `lang` is labelled in: English when no CJK font is installed
+    (the caller says so next to the chart)."""
+    try:
+        _matplotlib()
+    except ChartUnavailable:
+        return lang
+    return _chart_lang(lang)[0]
+
+
+@lru_cache(maxsize=8)
+def _covered(fonts: tuple[str, ...]) -> frozenset[int]:
+    """The code points the fonts can draw."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    points: set[int] = set()
+    for name in fonts:
+        try:
+            path = font_manager.findfont(name, fallback_to_default=False)
+        except ValueError:
+            continue
+        points.update(FT2Font(path).get_charmap())
+    return frozenset(points)
+
+
 def _label(key: str, lang: Lang, **values: object) -> str:
     return _LABELS[key][lang].format(**values)
 
 
-def _plain(text: object, width: int = 18) -> str:
-    """API text as a chart label: one clean line, short, and `$` kept literal (no mathtext)."""
-    return escape.fit_width(escape.clean(text, 60), width).replace("$", r"\$")
+def _plain(text: object, fonts: Sequence[str], fallback: str, width: int = 18) -> str:
+    """API text as a chart label: one clean line, short, `$` kept literal (no mathtext), and only
+    characters the fonts can draw (no boxes); `fallback` (e.g. the id) when too little of it is drawable."""
+    covered = _covered(tuple(fonts))
+    cleaned = escape.clean(text, 60)
+    drawable = " ".join("".join(c for c in cleaned if ord(c) in covered or c.isspace()).split())
+    if drawable != cleaned and sum(c.isalnum() for c in drawable) < 3:
+        drawable = fallback
+    return escape.fit_width(drawable, width).replace("$", r"\$")
 
 
 def _style(fonts: list[str]) -> Any:
@@ -134,31 +169,35 @@ def review_chart(review: PerformanceReview, path: Path, lang: Lang = "en", top: 
     _matplotlib()
     lang, fonts = _chart_lang(lang)
     with _style(fonts):
-        return _save(_review_figure(review, lang, top), path)
+        return _save(_review_figure(review, lang, top, fonts), path)
 
 
-def _review_figure(review: PerformanceReview, lang: Lang, top: int) -> Any:
+def _review_figure(review: PerformanceReview, lang: Lang, top: int, fonts: list[str]) -> Any:
     cur = common.main_currency(review.totals) or "USD"
-    ordered = [g for g in top_groups(review.groups, cur) if cur in g.money]
-    shown, rest = ordered[:top], ordered[top:]
+    with_money = review.model_copy(update={"groups": [g for g in review.groups if cur in g.money]})
+    shown, rest = shown_groups(with_money, cur, top)
     labels, sales, roas = [], [], []
     for group in shown:
         known = i18n.name(i18n.VALUE_NAMES, group.key, lang)
-        labels.append(known or _plain(group.label))
+        labels.append(known or _plain(group.label, fonts, fallback=f"ID {group.key}"))
         sales.append(float(group.money[cur].sales))
         roas.append(group.money[cur].roas)
+    colors = [_BAR] * len(labels)
     if rest:
         rest_sales = sum((g.money[cur].sales for g in rest), Decimal(0))
         rest_commission = sum((g.money[cur].commission for g in rest), Decimal(0))
-        labels.append(f"{_label('other', lang)} ({len(rest)})")
-        sales.append(float(rest_sales))
-        roas.append(float(rest_sales / rest_commission) if rest_commission else None)
+        name = _label("earlier" if review.group_by == "month" else "other", lang)
+        # "Other" closes the list; "Earlier" months open it, so the months stay in calendar order.
+        at = 0 if review.group_by == "month" else len(labels)
+        labels.insert(at, f"{name} ({len(rest)})")
+        sales.insert(at, float(rest_sales))
+        roas.insert(at, float(rest_sales / rest_commission) if rest_commission else None)
+        colors.insert(at, _BAR_OTHER)
 
     rows = max(len(labels), 1)
     figure = _figure(2.2 + 0.75 * rows)
     left, right = figure.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [3, 2]})
     positions = list(range(rows))[::-1][: len(labels)]
-    colors = [_BAR] * len(shown) + [_BAR_OTHER] * (1 if rest else 0)
     left.barh(positions, sales, color=colors, height=0.6)
     left.set_yticks(positions, labels, fontsize=FONT)
     left.set_xlabel(_label("sales_axis", lang, cur=cur), fontsize=FONT)
@@ -170,8 +209,8 @@ def _review_figure(review: PerformanceReview, lang: Lang, top: int) -> Any:
     right.set_xlabel(_label("roas_axis", lang), fontsize=FONT)
     right.set_xlim(0, max(roas_values, default=1) * 1.35 or 1)
     for y, value in zip(positions, roas, strict=True):
-        shown = " n/a" if value is None else f" {value:.1f}"
-        right.text(value or 0.0, y, shown, va="center", fontsize=FONT - 1)
+        label = " n/a" if value is None else f" {value:.1f}"
+        right.text(value or 0.0, y, label, va="center", fontsize=FONT - 1)
     for axis in (left, right):
         axis.spines[["top", "right"]].set_visible(False)
         axis.tick_params(axis="x", labelsize=FONT - 3)

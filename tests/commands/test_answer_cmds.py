@@ -6,7 +6,9 @@ The sandbox's clock is 2026-11-20 06:00 UTC.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -159,3 +161,29 @@ def test_partnerboost_errors_exit_1_without_a_traceback(capsys: pytest.CaptureFi
     code, out, err = run(capsys, "orders", "--no-chart")
     assert code == 1 and out == ""
     assert "rejected" in err and "Traceback" not in err
+
+
+def test_an_unknown_partner_status_is_a_usage_error_naming_the_allowed_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(capsys, "partners", "--status", "friends")
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--status" in err and "'joined'" in err and "'all'" in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error(clean_env: Path) -> None:
+    """`partnerboost … | head`: the closed pipe ends the command quietly, without an 'internal error'."""
+    binary = Path(sys.executable).parent / "partnerboost"
+    command = [str(binary)] if binary.exists() else [sys.executable, "-m", "skill.cli"]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PARTNERBOOST_")}
+    env.update(HOME=str(clean_env), PARTNERBOOST_CACHE_DIR=str(clean_env / "cache"))
+    process = subprocess.Popen([*command, "review", "--group-by", "partner", "--format", "json"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # well before the answer (about 170 KB) is written
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "error" not in err.lower() and "Traceback" not in err

@@ -76,3 +76,35 @@ def test_missing_matplotlib_raises_chart_unavailable(monkeypatch: pytest.MonkeyP
     with pytest.raises(charts.ChartUnavailable):
         charts.review_chart(review(), tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
+
+
+def drawn_labels(monkeypatch: pytest.MonkeyPatch, result: object, lang: str = "en") -> list[str]:
+    """The group labels a review chart draws (top to bottom), read from the figure itself."""
+    figures: list[object] = []
+    monkeypatch.setattr(charts, "_save", lambda figure, path: figures.append(figure) or path)
+    charts.review_chart(result, Path("unused.png"), lang)  # type: ignore[arg-type]
+    (figure,) = figures
+    left = figure.axes[0]  # type: ignore[attr-defined]
+    ticks = sorted(zip(left.get_yticks(), (t.get_text() for t in left.get_yticklabels()), strict=True))
+    return [text for _, text in reversed(ticks)]
+
+
+def test_chart_labels_only_use_characters_the_font_can_draw(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    names = ["绿色优惠日报", "小红书 Anna 美妆", "💄💄💄", "Daily $avings"]
+    labels = drawn_labels(monkeypatch, review(names))
+    if charts.labels_language("zh") == "en":  # no CJK font here: what cannot be drawn is left out
+        drawable = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+        for label in labels:
+            assert all(ord(c) in drawable or c.isspace() for c in label), label
+        assert labels[:4] == ["ID 1000", "Anna", "ID 1002", r"Daily \$avings"]
+
+
+def test_a_chart_by_month_keeps_calendar_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = review([f"2026-{m:02d}" for m in range(12, 0, -1)], group_by="month")
+    keyed = [g.model_copy(update={"key": g.label}) for g in result.groups]
+    result = result.model_copy(update={"groups": keyed})
+    labels = drawn_labels(monkeypatch, result)
+    assert labels == ["Earlier (7)", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"]
