@@ -90,7 +90,6 @@ class AnalysisSpec:
     input_model: type[_Input]
     result_model: type[Answer]
     run: Run
-    summary: Callable[[Any], str]
 
 
 def _context(state: ServerState) -> dict[str, Any]:
@@ -100,23 +99,22 @@ def _context(state: ServerState) -> dict[str, Any]:
 SPECS: tuple[AnalysisSpec, ...] = (
     AnalysisSpec(
         "review_performance", "Review performance (ROI by channel) with advice",
-        f"{FIRST_CHOICE} performance, ROI, ROAS, channels, partners and where to place budget. Reviews a "
+        f"{FIRST_CHOICE} performance, ROI, ROAS, which channels or partners perform best and where to place "
+        "budget. Reviews a "
         "period grouped by channel type (or partner, partner type, country, device, month, medium) against "
         "the previous period: sales and commission per currency, ROAS, ROI, conversion, AOV, void rate, and "
         "scale/fix/watch/cut recommendations with the numbers behind them. Fetches every order and click "
         "itself.",
         ReviewInput, PerformanceReview,
         lambda client, p, state: answers.review(client, p.period, p.group_by, **_context(state)),
-        summaries.review_summary,
     ),
     AnalysisSpec(
         "monitor_orders", "Monitor orders and flag anomalies",
         f"{FIRST_CHOICE} recent orders, order trends and suspicious orders. Compares the period with the one "
         "before and flags abnormal orders (bursts, duplicate order numbers, amount and commission-rate "
-        "outliers, void spikes, repeat customers) with reasons; names the best channels.",
+        "outliers, void spikes, repeat customers) with reasons; names the best partners.",
         MonitorInput, OrderMonitor,
         lambda client, p, state: answers.monitor(client, p.period, **_context(state)),
-        summaries.monitor_summary,
     ),
     AnalysisSpec(
         "check_bill", "Check a month's bills against the orders",
@@ -125,18 +123,17 @@ SPECS: tuple[AnalysisSpec, ...] = (
         "of the orders behind it; explains every difference.",
         BillInput, BillCheck,
         lambda client, p, state: answers.bills(client, p.period, by=p.by, **_context(state)),
-        summaries.bill_summary,
     ),
     AnalysisSpec(
         "partner_media", "Partner media structure and activity",
-        f"{FIRST_CHOICE} partners, publishers, influencers and media. Shows every partnered medium with its "
+        f"{FIRST_CHOICE} which partners, publishers, influencers and media you work with. Shows every "
+        "partnered medium with its "
         "activity in the period, the portfolio's structure (partner type, channel type, country, group), "
         "active versus dormant media and the top contributors per currency.",
         MediaInput, PartnerMedia,
         lambda client, p, state: answers.media(
             client, p.period, None if p.status == "all" else p.status, **_context(state)
         ),
-        summaries.media_summary,
     ),
     AnalysisSpec(
         "compare_periods", "Compare two periods",
@@ -144,7 +141,6 @@ SPECS: tuple[AnalysisSpec, ...] = (
         "the same period a year earlier: every headline metric per currency and the change per group.",
         CompareInput, PeriodComparison,
         lambda client, p, state: answers.compare(client, p.period, p.against, p.group_by, **_context(state)),
-        summaries.comparison_summary,
     ),
 )
 
@@ -218,7 +214,7 @@ def analysis_tool(spec: AnalysisSpec, state: ServerState) -> ServerTool:
         structured = wrapped.model_validate(
             {**answer.model_dump(), "demo": notice is not None, "notice": notice}
         ).model_dump(mode="json")
-        text = spec.summary(answer)
+        text = summaries.summary(answer)
         if notice:
             text = f"{notice}\n\n{text}"
         return result(text, fit_structured(structured))

@@ -12,9 +12,11 @@ from server_support import text_of
 
 from skill.analysis import answers
 from skill.config import Settings
+from skill.render import render
 from skill.runtime import DEMO_NOTICE, connect
 from skill.sandbox import default_world
 from skill.server import build_server
+from skill.server.summaries import DATA_NOTE
 
 ANALYSIS = ["review_performance", "monitor_orders", "check_bill", "partner_media", "compare_periods"]
 
@@ -121,3 +123,20 @@ async def test_bad_analysis_input_is_one_clear_error(
     assert text.startswith(f"Invalid parameters for {name}:")
     for part in expected:
         assert part in text, text
+
+
+@pytest.mark.anyio
+async def test_the_summary_is_the_chat_answer_with_the_data_marker(client: Client) -> None:
+    """One summary per kind of answer: the tool's text is the CLI's Markdown answer (same table, same advice,
+    same notes), after the demo notice and before the line that marks API text as data."""
+    result = await client.call_tool("review_performance", {"group_by": "partner"})
+    text = text_of(result)
+    assert text.startswith(DEMO_NOTICE) and text.endswith(DATA_NOTE)
+    async with connect(Settings()) as connection:
+        direct = await answers.review(connection.client, "last three months", "partner", now=connection.now)
+    (answer,) = render(direct, "markdown", "en", surface="mcp")
+    body = text.removeprefix(DEMO_NOTICE).removesuffix(DATA_NOTE).strip()
+    table = [line for line in answer.splitlines() if line.startswith("|")]
+    assert table and all(line in body for line in table)
+    assert "**What to do**" in body and "(more in the structured result)" in body
+    assert "--format json" not in body
