@@ -198,3 +198,56 @@ def test_readme_main_job_is_a_review_and_there_are_exactly_two_commands() -> Non
     ci = [line for line in (ROOT / ".ci/run").read_text().splitlines()
           if line.strip() and not line.startswith(("#", "set ", "cd "))]
     assert blocks[1] == ci[0]
+
+
+# --- every command SKILL.md shows parses --------------------------------------------------------------
+
+PLACEHOLDERS = {"<action>": "merchant_list_bills", "<write action>": "brand_void_order", "THE_KEY": "x"}
+"""What the placeholders in SKILL.md's commands stand for."""
+
+
+def skill_commands() -> list[tuple[str, list[str]]]:
+    """Every `partnerboost …` in SKILL.md's body as argv, with the `--flag value` snippets of its table row
+    (e.g. "add `--group-by partner`") appended one at a time."""
+    body = SKILL.split("\n---\n", 1)[1]
+    found = []
+    for line in body.splitlines():
+        snippets = re.findall(r"`([^`]*)`", line)
+        commands = [m.group(1) for s in snippets if (m := re.search(r"(?:^|\| )(partnerboost .*)", s))]
+        extras, flag = [], None
+        for snippet in snippets:
+            if re.fullmatch(r"--[a-z-]+ [\w-]+", snippet):
+                extras.append(snippet)
+                flag = snippet.split()[0]
+            elif flag and re.fullmatch(r"\w+", snippet):  # "`--group-by partner`, `country`, ..."
+                extras.append(f"{flag} {snippet}")
+        for command in commands:
+            for placeholder, value in PLACEHOLDERS.items():
+                command = command.replace(placeholder, value)
+            argv = shlex.split(command.replace("…", ""))[1:]
+            found.append((command, argv))
+            if line.startswith("|"):
+                found += [(f"{command} {extra}", argv + extra.split()) for extra in extras]
+    return found
+
+
+def test_every_command_in_skill_md_parses_with_its_flags() -> None:
+    commands = skill_commands()
+    assert len(commands) >= 15
+    parser = build_parser()
+    for text, argv in commands:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:
+            pytest.fail(f"SKILL.md shows a command the CLI refuses: {text}")
+        assert getattr(args, "handler", None), text
+
+
+def test_every_flag_skill_md_names_belongs_to_a_command() -> None:
+    body = SKILL.split("\n---\n", 1)[1]
+    named = set(re.findall(r"`(--[a-z][a-z-]*)", body))
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    known = {option for command in sub.choices.values()  # type: ignore[union-attr]
+             for action in command._actions for option in action.option_strings}
+    assert named and named <= known, named - known
