@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from skill.api.errors import IncompleteData, PartnerBoostError, UpstreamError
 from skill.api.params import field_name, get_param, with_params
-from skill.api.results import FetchResult, ProgressCallback, dedupe, report_progress
+from skill.api.results import FetchResult, ProgressCallback, dedupe, merge_pages, report_progress
 from skill.api.windows import split_windows
 from skill.parsing import parse_int, parse_time
 from tools.base import Action, Paging
@@ -36,7 +36,7 @@ MAX_SEQUENTIAL_PAGES = 10_000
 
 @dataclass(frozen=True)
 class FrozenEnd:
-    """The parameter that ends an action's time range; set to "now" before paging when left open.
+    """The parameter that ends an action's time range; set to "now" before paging when left open or later.
 
     With `start_param`, only when that start is set: for these APIs an end alone would add a filter.
     `record_time_key` names the record field the end filters on; when a listing still shifts while paging
@@ -46,12 +46,20 @@ class FrozenEnd:
     end_param: str
     start_param: str | None = None
     record_time_key: str | None = None
+    range_start: str | None = None
+    """The parameter that starts the range when it is not `start_param` (a range starting after "now" is
+    left alone)."""
+
+    @property
+    def start_of_range(self) -> str | None:
+        return self.start_param or self.range_start
 
 
 FROZEN_END: dict[str, FrozenEnd] = {
-    "merchant_list_transactions": FrozenEnd("trans_time_end", record_time_key="order_time"),
-    "merchant_list_bills": FrozenEnd("time_end"),
-    "merchant_list_prepayments": FrozenEnd("time_end"),
+    "merchant_list_transactions": FrozenEnd("trans_time_end", record_time_key="order_time",
+                                            range_start="trans_time_start"),
+    "merchant_list_bills": FrozenEnd("time_end", range_start="time_start"),
+    "merchant_list_prepayments": FrozenEnd("time_end", range_start="time_start"),
     "brand_list_clicks": FrozenEnd("end_time", "start_time"),
     "brand_transaction_report": FrozenEnd("end_time", "start_time", record_time_key="order_time"),
     "brand_transaction_report_cursor": FrozenEnd("end_date", "start_date"),
@@ -72,11 +80,19 @@ def frozen_end_rule(action_cls: type[Action]) -> FrozenEnd | None:
 
 
 def freeze_end(action: Action, now: datetime) -> Action:
-    """`action` with an open time range closed at `now`, so records arriving mid-fetch cannot shift pages."""
+    """`action` with an open time range, or one ending after `now`, closed at `now`, so records arriving
+    mid-fetch cannot shift pages. (A range that starts after `now` is left as it is.)"""
     rule = frozen_end_rule(type(action))
-    if rule is None or get_param(action, rule.end_param) is not None:
+    if rule is None:
         return action
-    if rule.start_param is not None and get_param(action, rule.start_param) is None:
+    end = get_param(action, rule.end_param)
+    if end is None:
+        if rule.start_param is not None and get_param(action, rule.start_param) is None:
+            return action
+    elif not (isinstance(end, datetime) and end > now):
+        return action
+    start = get_param(action, rule.start_of_range) if rule.start_of_range else None
+    if isinstance(start, datetime) and start > now:
         return action
     try:
         return with_params(action, {rule.end_param: now})
@@ -204,12 +220,13 @@ async def _numbered_pass(
         for index in indexes:
             group.start_soon(fetch, index)
 
-    records = [record for index in sorted(pages) for record in pages[index]]
+    records = merge_pages((pages[index] for index in sorted(pages)), paging.id_key)
     missing = [
         _describe_page(paging, index, total_pages, per_page, total_items, page_value(index), failures[index])
         for index in sorted(failures)
     ]
-    drift = _drift(total_items, total_pages, reported, len(records), bool(failures))
+    delivered = sum(len(page) for page in pages.values())
+    drift = _drift(total_items, total_pages, reported, delivered, bool(failures))
     return _Pass(records, total_items, missing, 1 + len(indexes), drift)
 
 
@@ -260,26 +277,31 @@ async def _sequential_numbered(
     per_page: int,
 ) -> _Pass:
     """Numbered pages without a total: read on until a short page."""
-    records = list(first_records)
+    pages = [list(first_records)]
+    fetched = len(first_records)
     requests = 1
     last_size = len(first_records)
     value = paging.first_page
+
+    def ended(missing: list[str]) -> _Pass:
+        return _Pass(merge_pages(pages, paging.id_key), None, missing, requests)
+
     while last_size >= per_page > 0:
         if requests >= MAX_SEQUENTIAL_PAGES:
-            return _Pass(records, None, [f"everything after page {requests}: stopped at the page limit"],
-                         requests)
+            return ended([f"everything after page {requests}: stopped at the page limit"])
         value = value + 1 if paging.kind == "page" else value + last_size
         try:
             page_action = with_params(action, {paging.page_param: value, paging.size_param: per_page})
             data = await client.call(page_action)
         except PartnerBoostError as exc:
-            return _Pass(records, None, [f"everything after record {len(records)}: {exc.message}"], requests)
+            return ended([f"everything after record {fetched}: {exc.message}"])
         requests += 1
         page = records_of(data, paging.records_key, action.tool_name)
-        records.extend(page)
+        pages.append(page)
+        fetched += len(page)
         last_size = len(page)
-        await progress.update(window, len(records), None)
-    return _Pass(records, None, [], requests)
+        await progress.update(window, fetched, None)
+    return ended([])
 
 
 async def _chained_pass(
@@ -290,27 +312,31 @@ async def _chained_pass(
     value: Any = get_param(action, paging.page_param) if paging.kind == "cursor" else None
     if value is None:
         value = paging.first_page
-    records: list[Any] = []
+    pages: list[list[Any]] = []
+    fetched = 0
     total: int | None = None
     requests = 0
     seen_cursors: set[str] = set()
+
+    def ended(missing: list[str]) -> _Pass:
+        return _Pass(merge_pages(pages, paging.id_key), total, missing, requests)
+
     while True:
         if requests >= MAX_SEQUENTIAL_PAGES:
-            return _Pass(records, total, [f"everything after page {requests}: stopped at the page limit"],
-                         requests)
+            return ended([f"everything after page {requests}: stopped at the page limit"])
         try:
             data = await client.call(with_params(action, {paging.page_param: value,
                                                           paging.size_param: paging.max_size}))
         except PartnerBoostError as exc:
             if requests == 0:
                 raise
-            return _Pass(records, total, [f"everything after page {requests} ({len(records)} records): "
-                                          f"{exc.message}"], requests)
+            return ended([f"everything after page {requests} ({fetched} records): {exc.message}"])
         requests += 1
         page = records_of(data, paging.records_key, name)
-        records.extend(page)
+        pages.append(page)
+        fetched += len(page)
         total = _count(data, paging.total_items_key) if total is None else total
-        await progress.update(window, len(records), total)
+        await progress.update(window, fetched, total)
         if not page:
             break
         if paging.kind == "cursor":
@@ -323,7 +349,7 @@ async def _chained_pass(
             if not (isinstance(data, dict) and data.get("has_more")):
                 break
             value = int(value) + 1
-    return _Pass(records, total, [], requests)
+    return ended([])
 
 
 async def fetch_pages(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import json
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +49,40 @@ def dedupe(records: Iterable[Any], id_key: str | None) -> list[Any]:
         seen.add(marker)
         unique.append(record)
     return unique
+
+
+def _identity(record: Any) -> str:
+    """A record's full content as one comparable value (key order does not matter)."""
+    try:
+        return json.dumps(record, sort_keys=True, separators=(",", ":"), default=repr)
+    except (TypeError, ValueError):
+        return repr(record)
+
+
+def merge_pages(pages: Iterable[list[Any]], id_key: str | None) -> list[Any]:
+    """The records of consecutive pages of one listing, in order, without the repeats page drift causes.
+
+    With `id_key`, a record whose id was already seen is dropped (see `dedupe`). Without one, the same id can
+    be real data (a duplicated order number), so only records identical in every field are collapsed, and
+    only across pages: a record is kept as many times as it occurs on any single page. (When new records
+    push a listing along while it is read, the end of one page comes again at the start of the next.)
+    """
+    pages = [list(page) for page in pages]
+    if id_key is not None:
+        return dedupe((record for page in pages for record in page), id_key)
+    most: Counter[str] = Counter()
+    identities = [[_identity(record) for record in page] for page in pages]
+    for page in identities:
+        for identity, count in Counter(page).items():
+            most[identity] = max(most[identity], count)
+    kept: Counter[str] = Counter()
+    merged: list[Any] = []
+    for page, page_identities in zip(pages, identities, strict=True):
+        for record, identity in zip(page, page_identities, strict=True):
+            if kept[identity] < most[identity]:
+                kept[identity] += 1
+                merged.append(record)
+    return merged
 
 
 async def report_progress(callback: ProgressCallback | None, fetched: int, total: int | None) -> None:

@@ -1,4 +1,5 @@
 import math
+from collections import Counter
 
 import anyio
 import httpx2
@@ -16,6 +17,7 @@ from api_support import START, body_of, make_client, merchant_error, merchant_ok
 from skill.api import paging as paging_module
 from skill.api.errors import IncompleteData, InvalidCredentials
 from skill.api.paging import FrozenEnd
+from skill.api.results import merge_pages
 
 
 def make_records(n: int, start: int = 0) -> list[dict]:
@@ -407,3 +409,75 @@ async def test_growing_listing_without_a_record_time_rule_is_incomplete(fake_tim
     async with client:
         with pytest.raises(IncompleteData, match="total changed"):
             await client.fetch_all(SampleMerchantList())
+
+
+def order(order_id: str, order_time: int, amount: str = "10.00") -> dict:
+    return {"order_id": order_id, "order_time": order_time, "sale_amount": amount}
+
+
+class LateOrderServer:
+    """list4 (POST, newest first, filtered by trans_time_end): before every request an order that was placed
+    earlier arrives late, in the middle of the listing, so every pass shifts and no end time can avoid it."""
+
+    def __init__(self, orders: list[dict], late_time: int) -> None:
+        self.orders = orders
+        self.late_time = late_time
+        self.arrived = 0
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.arrived += 1
+        self.orders.append(order(f"LATE{self.arrived}", self.late_time - self.arrived))
+        self.orders.sort(key=lambda o: o["order_time"], reverse=True)
+        body = body_of(request)
+        visible = [o for o in self.orders if o["order_time"] <= body["trans_time_end"]]
+        page, size = body["page_num"], body["page_size"]
+        return merchant_ok({"list": visible[(page - 1) * size: page * size], "total_size": len(visible),
+                            "total_page": math.ceil(len(visible) / size)})
+
+
+@pytest.mark.anyio
+async def test_list4_collapses_identical_repeats_from_drift_but_keeps_duplicate_order_numbers(fake_time):
+    from tools.merchant import MerchantListTransactions
+
+    newest = int(START) - 60
+    orders = [order(f"O{i}", newest - 60 * i) for i in range(560)]
+    orders[5] = order("DUP", orders[5]["order_time"])  # a duplicated order number: two different records
+    orders[9] = order("DUP", orders[9]["order_time"], "99.00")
+    orders[12] = dict(orders[11])  # the same record twice on one page: real data too
+    server = LateOrderServer(orders, late_time=newest - 60 * 300)
+    client, _ = make_client(server, fake_time, concurrency=1)
+    async with client:
+        result = await client.fetch_all(MerchantListTransactions(trans_time_start=newest - 86_400),
+                                        allow_partial=True)
+    assert not result.complete and "total changed" in result.missing[-1]
+    identities = Counter((r["order_id"], r["order_time"], r["sale_amount"]) for r in result.records)
+    repeated = {key: count for key, count in identities.items() if count > 1}
+    assert repeated == {("O11", orders[11]["order_time"], "10.00"): 2}
+    assert [r["sale_amount"] for r in result.records if r["order_id"] == "DUP"] == ["10.00", "99.00"]
+
+
+def test_merge_pages_collapses_only_what_repeats_across_pages():
+    a, b, c = {"id": 1, "x": "a"}, {"id": 1, "x": "b"}, {"x": "c", "id": 2}
+    same_as_c = {"id": 2, "x": "c"}  # key order does not matter
+    assert merge_pages([[a, b, c], [same_as_c, a]], None) == [a, b, c]
+    assert merge_pages([[a, a], [a]], None) == [a, a]
+    assert merge_pages([[a, c], [b]], "id") == [a, c]
+
+
+@pytest.mark.anyio
+async def test_an_end_time_after_now_is_frozen_at_now(fake_time):
+    from tools.merchant import MerchantListTransactions
+
+    seen: list[int] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(body_of(request)["trans_time_end"])
+        return merchant_ok({"list": [], "total_size": 0, "total_page": 0})
+
+    client, _ = make_client(handler, fake_time)
+    async with client:
+        await client.fetch_all(MerchantListTransactions(trans_time_start=int(START) - 86_400,
+                                                        trans_time_end=int(START) + 86_400))
+        await client.fetch_all(MerchantListTransactions(trans_time_start=int(START) + 3_600,
+                                                        trans_time_end=int(START) + 7_200))
+    assert seen == [int(START), int(START) + 7_200]  # a range wholly after now is left alone
