@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 
 from tools.base import Action, Paging
 from tools.inferred_names import INFERRED_ENDPOINTS
-from tools.types import CommaList, CompactDate, CountryCode
+from tools.types import CommaList, CompactDate, CountryCode, check_time_order, shown
 
 LINKS_FROM_ASINS_MAX = 50
 """get_amazon_link_by_asin takes at most 50 ASINs per request."""
@@ -37,7 +37,7 @@ def _valid_asins(value: str) -> str:
         raise ValueError("give at least one ASIN")
     wrong = [asin for asin in asins if not _ASIN.match(asin)]
     if wrong:
-        raise ValueError(f"not an ASIN (10 letters or digits): {', '.join(wrong[:5])}")
+        raise ValueError(f"not an ASIN (10 letters or digits): {', '.join(shown(a, 20) for a in wrong[:5])}")
     return ",".join(asins)
 
 
@@ -190,6 +190,11 @@ class AmazonReport(AmazonAction):
     asins: Asins | None = Field(None, description="Only these ASINs")
     ad_group_ids: CommaList | None = Field(None, alias="adGroupIds", description="Only these ad groups")
     order_ids: CommaList | None = Field(None, description="Only these order ids (parameter name inferred)")
+
+    @model_validator(mode="after")
+    def _date_order(self) -> AmazonReport:
+        check_time_order(self.start_date, self.end_date, "start_date", "end_date")
+        return self
 
 
 class AmazonAssociatesProducts(AmazonAction):

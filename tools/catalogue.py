@@ -11,6 +11,7 @@ from tools.base import FAMILIES, Action
 from tools.brand import BRAND_ACTIONS
 from tools.merchant import MERCHANT_ACTIONS
 from tools.publisher import PUBLISHER_ACTIONS
+from tools.types import shown
 
 ACTIONS: dict[str, type[Action]] = {
     action.tool_name: action
@@ -25,10 +26,10 @@ class UnknownAction(KeyError):
         self.name = name
         self.suggestions = suggestions
         if suggestions:
-            message = f"Unknown action {name!r}. Did you mean: {', '.join(suggestions)}?"
+            message = f"Unknown action {shown(name)}. Did you mean: {', '.join(suggestions)}?"
         else:
             prefixes = ", ".join(f"{family}_" for family in FAMILIES)
-            message = f"Unknown action {name!r}. Action names start with one of: {prefixes}."
+            message = f"Unknown action {shown(name)}. Action names start with one of: {prefixes}."
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -52,5 +53,5 @@ def get_action(name: str) -> type[Action]:
 def actions_by_family(family: str) -> list[type[Action]]:
     """The actions of one family, in catalogue order."""
     if family not in FAMILIES:
-        raise ValueError(f"unknown family {family!r}; expected one of: {', '.join(FAMILIES)}")
+        raise ValueError(f"unknown family {shown(family)}; expected one of: {', '.join(FAMILIES)}")
     return [action for action in ACTIONS.values() if action.family == family]

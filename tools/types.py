@@ -20,6 +20,16 @@ _DIGITS = re.compile(r"^\d+$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
+SHOWN_CHARACTERS = 60
+"""How much of a bad value an error message repeats (a 5,000-character input is not echoed back)."""
+
+
+def shown(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
+    """`repr(value)` for an error message, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
 def to_datetime(value: Any) -> datetime:
     """Parse a time given as datetime, date, Unix seconds (int or digit string), YYYYMMDD or ISO 8601 text.
 
@@ -38,7 +48,7 @@ def to_datetime(value: Any) -> datetime:
         try:
             return datetime.fromtimestamp(seconds, tz=UTC)
         except (OverflowError, OSError, ValueError):
-            raise ValueError(f"{value!r} is not a valid Unix time in seconds") from None
+            raise ValueError(f"{shown(value)} is not a valid Unix time in seconds") from None
     if isinstance(value, str):
         text = value.strip()
         compact = _COMPACT_DATE.match(text)
@@ -53,7 +63,7 @@ def to_datetime(value: Any) -> datetime:
             parsed = _rfc1123(text)
         if parsed is None:
             raise ValueError(
-                f"cannot read {value!r} as a time; use an ISO date (2026-09-01), an ISO datetime "
+                f"cannot read {shown(value)} as a time; use an ISO date (2026-09-01), an ISO datetime "
                 "(2026-09-01T08:00:00Z) or Unix seconds (1788220800)"
             ) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from tool_samples import MINIMAL_PARAMS
 
-from tools.amazon import AmazonLinksFromAsins, AmazonSearchProducts
+from tools.amazon import AmazonLinksFromAsins, AmazonReport, AmazonSearchProducts
 from tools.base import Action
 from tools.brand import (
     BrandCreateBonus,
@@ -133,6 +133,20 @@ def test_unreadable_times_name_the_parameter() -> None:
     assert "ISO date" in error["msg"]
 
 
+@pytest.mark.parametrize(
+    ("action", "params", "parameter"),
+    [
+        (MerchantListTransactions, {"trans_time_start": "x" * 5000}, "trans_time_start"),
+        (MerchantListTransactions, {"trans_time_end": 10**30}, "trans_time_end"),
+        (AmazonLinksFromAsins, {"asins": "y" * 5000, "country_code": "US"}, "asins"),
+    ],
+)
+def test_a_long_bad_value_is_not_echoed_whole(action: type[Action], params: dict[str, Any],
+                                             parameter: str) -> None:
+    message = str(_rejects(action, params, parameter)["msg"])
+    assert len(message) < 300, message
+
+
 def test_one_of_id_or_pbtid() -> None:
     message = _rule_message(BrandGetClick, {})
     assert "id" in message and "pbtid" in message
@@ -194,6 +208,7 @@ def test_update_creative_needs_something_to_change() -> None:
          "begin_date", "end_date"),
         (BrandTransactionReportCursor, {"start_date": "20241102", "end_date": "20241101"},
          "start_date", "end_date"),
+        (AmazonReport, {"start_date": "20241102", "end_date": "20241101"}, "start_date", "end_date"),
     ],
 )
 def test_ranges_that_end_before_they_start(action: type[Action], params: dict[str, Any], start: str,
