@@ -12,7 +12,8 @@ Conventions (also in each Period's `convention`):
 - "this week/month/quarter/year" / "本周/本月/本季度/今年": the current unit to date, including today.
 - "last week/month/quarter/year" / "上周/上个月/上季度/去年": the previous complete calendar unit.
   Weeks start on Monday.
-- Named months, quarters, years and explicit date ranges (end date inclusive) are taken literally.
+- Named months, quarters, years and explicit date ranges (end date inclusive) are taken literally; a month or
+  quarter named without a year ("September", "9月", "Q4") is the most recent one that has begun.
 
 `Period.previous()` is the comparison period: for complete calendar units the same number of units just
 before, for "to date" periods the same elapsed span of the previous unit, otherwise the same number of days
@@ -299,6 +300,12 @@ def _calendar_month(year: int, month: int) -> Found:
             "month", 1, False)
 
 
+def _latest_year(today: date, month: int) -> int:
+    """The year of the most recent `month` (or quarter starting in it) that has begun: a month named without
+    a year is this year's, or last year's while this year's is still ahead ("December", asked in January)."""
+    return today.year if month <= today.month else today.year - 1
+
+
 def _calendar_quarter(year: int, quarter: int) -> Found:
     first = date(year, 3 * (quarter - 1) + 1, 1)
     return first, _shift_months(first, 3), f"the calendar quarter Q{quarter} {year}", "quarter", 1, False
@@ -433,8 +440,9 @@ def _english_calendar(text: str, today: date) -> Found | None:
         return _calendar_month(int(match.group(1)), int(match.group(2)))
     match = re.fullmatch(r"([a-z]+)\.?,? ?(\d{4})?", text)
     if match and match.group(1) in _MONTH_NAMES:
-        year = int(match.group(2)) if match.group(2) else today.year
-        return _calendar_month(year, _MONTH_NAMES[match.group(1)])
+        month = _MONTH_NAMES[match.group(1)]
+        year = int(match.group(2)) if match.group(2) else _latest_year(today, month)
+        return _calendar_month(year, month)
     match = re.fullmatch(r"(\d{4}) ([a-z]+)", text)
     if match and match.group(2) in _MONTH_NAMES:
         return _calendar_month(int(match.group(1)), _MONTH_NAMES[match.group(2)])
@@ -442,7 +450,9 @@ def _english_calendar(text: str, today: date) -> Found | None:
     if match:
         groups = match.groups()
         if text.startswith("q"):
-            return _calendar_quarter(int(groups[1]) if groups[1] else today.year, int(groups[0]))
+            quarter = int(groups[0])
+            year = int(groups[1]) if groups[1] else _latest_year(today, 3 * quarter - 2)
+            return _calendar_quarter(year, quarter)
         return _calendar_quarter(int(groups[0]), int(groups[1]))
     match = re.fullmatch(r"(?:year )?(\d{4})", text)
     if match:
@@ -521,7 +531,7 @@ def _chinese(text: str, today: date) -> Found | None:
     if match:
         month = _chinese_number(match.group(1))
         if month is not None:
-            return _calendar_month(today.year, month)
+            return _calendar_month(_latest_year(today, month), month)
     match = re.fullmatch(r"(\d{4})年(?:第)?([1-4一二三四])季度", text) \
         or re.fullmatch(r"(\d{4})年?q([1-4])", text)
     if match:

@@ -226,3 +226,19 @@ def test_a_cut_comparison_says_where_it_stops() -> None:
     assert period.as_of == NOW and resolve_period("last month", now=NOW).as_of is None
     assert period.comparison().label == "Nov 7 – Nov 13 2026 (to 14:00)"
     assert period.previous().end == period.start  # previous() itself stays the calendar comparison
+
+
+@pytest.mark.parametrize(("phrase", "first", "last"), [
+    # asked on 2027-01-10: a month or quarter without a year is the latest one that has begun
+    ("December", "2026-12-01", "2026-12-31"),
+    ("12月", "2026-12-01", "2026-12-31"),
+    ("十二月", "2026-12-01", "2026-12-31"),
+    ("Q4", "2026-10-01", "2026-12-31"),
+    ("January", "2027-01-01", "2027-01-31"),
+    ("1月", "2027-01-01", "2027-01-31"),
+    ("Q1", "2027-01-01", "2027-03-31"),
+    ("December 2027", "2027-12-01", "2027-12-31"),  # a year given is taken literally
+])
+def test_a_month_without_a_year_is_never_in_the_future(phrase: str, first: str, last: str) -> None:
+    period = resolve_period(phrase, now=datetime(2027, 1, 10, 6, 0, tzinfo=UTC))
+    assert (period.start.date(), period.end.date()) == (_day(first), _day(last) + timedelta(days=1))
