@@ -55,9 +55,13 @@ def partners_document(media: PartnerMedia, lang: Lang) -> Document:
     common.header(doc, "title_partners", media, lang)
     status = (i18n.name(i18n.VALUE_NAMES, media.status_filter, lang) or media.status_filter) \
         if media.status_filter else i18n.text("status_all", lang)
-    items: list[tuple[Part, ...]] = [(i18n.text(
-        "media_headline", lang, media=i18n.count(len(media.media)), status=status,
-        active=i18n.count(media.active_media), dormant=i18n.count(media.dormant_media)),)]
+    if media.derived_from_activity:  # no partner list: no status is known and every medium shown is active
+        headline = i18n.text("media_headline_derived", lang, media=i18n.count(len(media.media)))
+    else:
+        headline = i18n.text(
+            "media_headline", lang, media=i18n.count(len(media.media)), status=status,
+            active=i18n.count(media.active_media), dormant=i18n.count(media.dormant_media))
+    items: list[tuple[Part, ...]] = [(headline,)]
     items += [_breakdown(d, media.structure[d], lang) for d in _DIMENSIONS if media.structure.get(d)]
     doc.add(Bullets(tuple(items)))
     if media.derived_from_activity:
@@ -65,5 +69,6 @@ def partners_document(media: PartnerMedia, lang: Lang) -> Document:
     cur = _main_currency(media)
     if cur:
         doc.add(Title((i18n.text("top_contributors", lang, cur=cur),)), _top_table(media, cur, lang))
-    common.notes(doc, media, lang)
+    said = tuple(note for note in media.notes if note.startswith("no partner list available"))
+    common.notes(doc, media, lang, skip=said if media.derived_from_activity else ())
     return doc

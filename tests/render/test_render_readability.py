@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from render_support import bill_check, comparison, group, monitor, review
+from render_support import bill_check, comparison, group, media, monitor, review
 
 from skill.analysis.results import AbnormalOrder, MetricChange, OrderFlag
 from skill.render import render
@@ -134,3 +134,13 @@ def test_recommendations_naming_several_groups_do_not_say_it() -> None:
     line = next(line for line in text.splitlines() if line.startswith("- Scale"))
     assert "(+2 more) →" in line
     assert not re.search(r"\bgive it\b", line)
+
+
+def test_media_derived_from_activity_claim_no_status_and_say_so_once() -> None:
+    note = ("no partner list available (brand credentials missing): only media with orders or clicks in the "
+            "period are shown")
+    result = media(["A", "B"]).model_copy(update={"derived_from_activity": True, "notes": [note]})
+    (text,) = render(result, "markdown", "en")
+    assert "2 media with clicks or orders in the period" in text
+    assert "(joined)" not in text and "dormant" not in text
+    assert text.lower().count("no partner list available") == 1
