@@ -7,6 +7,7 @@ Changes are (a − b) ÷ b, None when b is zero. Money changes are per currency.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -49,7 +50,7 @@ def compare_periods(
     groups.sort(key=lambda g: -_valid_orders(side_a[1].get(g.key)))
     notes = [] if clicks is not None else ["no click data: conversion rates are not available"]
     notes += [
-        f"no orders in {side.label} ({side.start:%Y-%m-%d} .. {side.end:%Y-%m-%d}, end excluded)"
+        f"no orders in {side.label} ({_moment(side.start)} .. {_moment(side.end)}, end excluded)"
         for side, figures in ((a, side_a[0]), (b, side_b[0]))
         if figures.orders == 0
     ]
@@ -63,6 +64,11 @@ def compare_periods(
         groups=groups,
         notes=notes,  # type: ignore[arg-type]
     )
+
+
+def _moment(value: datetime) -> str:
+    """A period boundary: its date, with the time when it is not midnight (a comparison cut at 14:00)."""
+    return f"{value:%Y-%m-%d}" if value.time() == datetime.min.time() else f"{value:%Y-%m-%d %H:%M}"
 
 
 def _valid_orders(group: GroupFigures | None) -> int:

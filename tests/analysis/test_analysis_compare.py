@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, cents, frame, in_range, spread, valid_money
@@ -47,3 +49,16 @@ def test_group_changes_cover_groups_present_on_either_side() -> None:
     assert groups["Alpha Deals"][("valid_orders", None)].b == 0
     assert groups["@bravo"][("valid_orders", None)].a == 0
     assert groups["@bravo"][("valid_orders", None)].change == -1.0
+
+
+def test_a_comparison_cut_at_the_same_time_says_so_when_empty() -> None:
+    now = datetime(2026, 10, 20, 14, 0, tzinfo=UTC)
+    this_month = resolve_period("this month", now=now)
+    orders = frame(spread("A", 3, resolve_period("2026-10-01..2026-10-19", now=now), "10.00", "1.00"))
+    result = compare_periods(orders, None, this_month, this_month.comparison())
+    assert result.other_period.end == datetime(2026, 9, 20, 14, 0, tzinfo=UTC)
+    assert result.other_period.label == "Sep 1 – Sep 20 2026 (to 14:00)"
+    assert "no orders in Sep 1 – Sep 20 2026 (to 14:00) (2026-09-01 .. 2026-09-20 14:00, end excluded)" in (
+        result.notes
+    )
+    assert result.totals.valid_orders == 3

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from analysis_support import NOW, OCTOBER, frame, in_range, record, spread
+from analysis_support import NOW, OCTOBER, clicks, frame, in_range, record, spread
 
 from skill.analysis.monitor import MAX_LISTED_VOIDS, monitor_orders
 from skill.analysis.results import OrderMonitor
@@ -208,3 +208,13 @@ def test_empty_window() -> None:
     result = monitor_orders(frame([]), OCTOBER)
     assert result.abnormal_orders == [] and result.totals.orders == 0 and result.best_channels == []
     assert result.new_customer_share is None
+
+
+def test_a_single_order_with_zero_clicks() -> None:
+    orders = frame([record("A", OCTOBER.start + timedelta(days=4), "80.00", "8.00")])
+    result = monitor_orders(orders, OCTOBER, clicks=clicks({"A": 0}, OCTOBER))
+    assert (result.totals.orders, result.totals.valid_orders, result.totals.clicks) == (1, 1, 0)
+    assert result.totals.conversion_rate is None  # zero clicks: undefined, not infinite
+    assert result.abnormal_orders == []  # one order is no burst, outlier or duplicate
+    assert result.previous_totals.orders == 0 and result.totals.valid_orders_change is None
+    assert [g.key for g in result.best_channels] == ["101"]
