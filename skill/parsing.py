@@ -155,7 +155,10 @@ def _from_epoch(number: int | float, original: Any) -> datetime:
         seconds /= 1000
     if seconds < 0:
         raise ValueError(f"cannot read {_show(original)} as a time: negative Unix time")
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"cannot read {_show(original)} as a time: not a Unix time in range") from None
 
 
 def _local(year: int, month: int, day: int, zone: tzinfo, original: Any) -> datetime:

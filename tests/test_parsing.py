@@ -170,6 +170,12 @@ def test_parse_time_rejects_naming_the_value(value):
     assert repr(value) in str(info.value)
 
 
+@pytest.mark.parametrize("value", [10**20, 1e20, float("inf"), 1e15])
+def test_parse_time_refuses_unix_times_out_of_range_as_a_value_error(value):
+    with pytest.raises(ValueError, match="not a Unix time in range"):
+        parse_time(value)
+
+
 def test_parse_time_unknown_zone():
     with pytest.raises(ValueError, match="Mars/Base"):
         parse_time("2026-01-01", tz="Mars/Base")
