@@ -292,17 +292,14 @@ def _group_rules(
             )
         )
     chance = (
-        None
-        if totals.void_rate is None
-        else chance_of_at_least(group.void_orders, group.orders, totals.void_rate)
-    )
-    if (
-        group.void_rate is not None
+        chance_of_at_least(group.void_orders, group.orders, totals.void_rate)
+        if group.void_rate is not None
+        and totals.void_rate is not None
         and group.orders >= WATCH_MIN_ORDERS
         and group.void_rate >= WATCH_MIN_VOID_RATE
-        and chance is not None
-        and chance < WATCH_MAX_CHANCE
-    ):
+        else None
+    )
+    if chance is not None and chance < WATCH_MAX_CHANCE:
         found.append(
             (
                 group.void_rate,
@@ -356,24 +353,34 @@ def _group_rules(
 
 
 def chance_of_at_least(k: int, n: int, p: float) -> float:
-    """P(X ≥ k) for X ~ Binomial(n, p): how likely k or more voids out of n orders are at void rate p."""
+    """P(X ≥ k) for X ~ Binomial(n, p): how likely k or more voids out of n orders are at void rate p.
+
+    Summed in log space from the term nearest the mode outwards (the upper tail when k lies above the mean,
+    else one minus the lower tail), stopping once the terms no longer matter: a few dozen terms even for a
+    group of a million orders, and no overflow."""
     if k <= 0 or p >= 1:
         return 1.0
     if k > n or p <= 0:
         return 0.0
     log_p, log_q = math.log(p), math.log1p(-p)
+    log_n = math.lgamma(n + 1)
 
     def log_term(i: int) -> float:
-        return math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
+        return log_n - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * log_p + (n - i) * log_q
 
-    first = log_term(k)
-    total = 0.0
-    for i in range(k, n + 1):
-        term = math.exp(log_term(i) - first)
-        total += term
-        if i > n * p and term < 1e-12 * total:
-            break
-    return min(1.0, math.exp(first) * total)
+    def tail(start: int, stop: int, step: int) -> float:
+        """The terms from `start` (the largest of them) towards `stop`, as one sum."""
+        anchor, total = log_term(start), 0.0
+        for i in range(start, stop, step):
+            term = math.exp(log_term(i) - anchor)
+            total += term
+            if term < 1e-15 * total:
+                break
+        return math.exp(anchor) * total
+
+    if k > n * p:
+        return min(1.0, tail(k, n + 1, 1))
+    return max(0.0, 1.0 - tail(k - 1, -1, -1))
 
 
 def _notes(group_by: str, clicks: pd.DataFrame | None, unattributed: int) -> list[str]:

@@ -279,9 +279,13 @@ def test_watch_needs_more_voids_than_chance_would_give() -> None:
 
 def test_void_chance_is_the_binomial_tail() -> None:
     # P(X >= k) for X ~ Binomial(n, p), summed exactly with integers
-    for k, n, p in [(4, 25, 0.06), (6, 25, 0.06), (13, 100, 0.06), (0, 5, 0.1), (5, 5, 0.1), (3, 10, 0.5)]:
+    for k, n, p in [(4, 25, 0.06), (6, 25, 0.06), (13, 100, 0.06), (0, 5, 0.1), (5, 5, 0.1), (3, 10, 0.5),
+                    (1, 25, 0.06), (60, 1000, 0.06), (75, 1000, 0.06)]:
         exact = sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
-        assert chance_of_at_least(k, n, p) == pytest.approx(exact, rel=1e-9)
+        assert chance_of_at_least(k, n, p) == pytest.approx(exact, rel=1e-9, abs=1e-12)
+    # a million orders, far below or above the mean: no overflow, and the obvious answers
+    assert chance_of_at_least(18_000, 600_000, 0.06) == 1.0
+    assert chance_of_at_least(72_000, 600_000, 0.06) == 0.0
 
 
 def test_no_concentration_risk_in_a_currency_with_a_handful_of_orders() -> None:
