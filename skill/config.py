@@ -33,6 +33,7 @@ ENV_VARS: dict[str, str] = {
     "brand_secret": "PARTNERBOOST_BRAND_SECRET",
     "publisher_token": "PARTNERBOOST_PUBLISHER_TOKEN",
     "amazon_token": "PARTNERBOOST_AMAZON_TOKEN",
+    "coupon_token": "PARTNERBOOST_COUPON_TOKEN",
     "base_url": "PARTNERBOOST_BASE_URL",
     "amazon_base_url": "PARTNERBOOST_AMAZON_BASE_URL",
     "timezone": "PARTNERBOOST_TIMEZONE",
@@ -46,7 +47,7 @@ ENV_VARS: dict[str, str] = {
 SKILL.md declares all of them."""
 
 CREDENTIAL_FIELDS: tuple[str, ...] = (
-    "api_key", "brand_id", "brand_token", "brand_secret", "publisher_token", "amazon_token",
+    "api_key", "brand_id", "brand_token", "brand_secret", "publisher_token", "amazon_token", "coupon_token",
 )
 
 FAMILY_CREDENTIALS: dict[Family, tuple[str, ...]] = {
@@ -56,6 +57,13 @@ FAMILY_CREDENTIALS: dict[Family, tuple[str, ...]] = {
     "amazon": ("amazon_token",),
 }
 """The credential fields each API family needs (all of them)."""
+
+ACTION_CREDENTIALS: dict[str, str] = {
+    "publisher_list_coupons": "coupon_token",
+}
+"""Actions that authenticate with their own credential instead of their family's: the publisher API's
+coupon feed takes a separate coupon token (the docs name it "Coupon Token"; the other ops take "Your channel
+API token")."""
 
 FILE_KEYS: tuple[str, ...] = tuple(name for name in ENV_VARS if name != "config")
 
@@ -80,6 +88,7 @@ class Credentials(BaseModel):
     brand_secret: SecretStr | None = None
     publisher_token: SecretStr | None = None
     amazon_token: SecretStr | None = None
+    coupon_token: SecretStr | None = None
 
     def value(self, name: str) -> str | None:
         """The plain value of one credential field, or None when unset or empty."""

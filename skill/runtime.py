@@ -36,6 +36,7 @@ def sandbox_credentials() -> Credentials:
         brand_secret=sc.SANDBOX_BRAND_SECRET,
         publisher_token=sc.SANDBOX_PUBLISHER_TOKEN,
         amazon_token=sc.SANDBOX_AMAZON_TOKEN,
+        coupon_token=sc.SANDBOX_COUPON_TOKEN,
     )
 
 

@@ -19,7 +19,8 @@ def test_env_var_names_are_all_declared():
     assert set(ENV_VARS.values()) == {
         "PARTNERBOOST_API_KEY", "PARTNERBOOST_BRAND_ID", "PARTNERBOOST_BRAND_TOKEN",
         "PARTNERBOOST_BRAND_SECRET",
-        "PARTNERBOOST_PUBLISHER_TOKEN", "PARTNERBOOST_AMAZON_TOKEN", "PARTNERBOOST_BASE_URL",
+        "PARTNERBOOST_PUBLISHER_TOKEN", "PARTNERBOOST_AMAZON_TOKEN", "PARTNERBOOST_COUPON_TOKEN",
+        "PARTNERBOOST_BASE_URL",
         "PARTNERBOOST_AMAZON_BASE_URL", "PARTNERBOOST_TIMEZONE", "PARTNERBOOST_ALLOW_WRITES",
         "PARTNERBOOST_CACHE_DIR", "PARTNERBOOST_CONFIG", "PARTNERBOOST_MCP_TOKEN",
         "PARTNERBOOST_SETTLE_DAYS",
@@ -63,6 +64,7 @@ def test_reads_every_env_var(tmp_path):
         "PARTNERBOOST_BRAND_SECRET": "sec-1234",
         "PARTNERBOOST_PUBLISHER_TOKEN": "pub-1234",
         "PARTNERBOOST_AMAZON_TOKEN": "amz-1234",
+        "PARTNERBOOST_COUPON_TOKEN": "cou-1234",
         "PARTNERBOOST_BASE_URL": "http://localhost:8000/",
         "PARTNERBOOST_AMAZON_BASE_URL": "http://localhost:8000/amazon_api",
         "PARTNERBOOST_TIMEZONE": "Asia/Shanghai",
@@ -74,6 +76,8 @@ def test_reads_every_env_var(tmp_path):
     assert creds.value("api_key") == "key-1234"
     assert creds.value("brand_id") == "90001"
     assert creds.value("brand_secret") == "sec-1234"
+    assert creds.value("coupon_token") == "cou-1234"
+    assert "cou-1234" in creds.secret_values()
     assert creds.families() == ["merchant", "brand", "publisher", "amazon"]
     assert settings.base_url == "http://localhost:8000"
     assert settings.amazon_base_url == "http://localhost:8000/amazon_api"

@@ -1,7 +1,8 @@
 """Authentication for each API family, exactly as in the wire table of docs/contracts.md.
 
 merchant: header X-Api-Key. brand: query bid/token/action/version plus a dated SHA-256 signature header.
-publisher: `token` as a request parameter. amazon: `token` in the JSON body.
+publisher: `token` as a request parameter (the channel token; the coupon feed takes the coupon token).
+amazon: `token` in the JSON body.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 
 from skill.api.errors import MissingCredentials
-from skill.config import Credentials, env_vars_for
+from skill.config import ACTION_CREDENTIALS, ENV_VARS, Credentials, env_vars_for
 from tools.base import Family
 
 BRAND_API_VERSION = "1.0"
@@ -81,8 +82,14 @@ def brand_auth(
 
 
 def publisher_auth(credentials: Credentials, *, action: str | None = None) -> AuthParts:
-    _require(credentials, "publisher", action)
-    return AuthParts(params={"token": _get(credentials, "publisher_token")})
+    """The channel token, or the action's own token where it has one (the coupon feed's coupon token)."""
+    own = ACTION_CREDENTIALS.get(action or "")
+    if own is None:
+        _require(credentials, "publisher", action)
+        return AuthParts(params={"token": _get(credentials, "publisher_token")})
+    if not credentials.value(own):
+        raise MissingCredentials("publisher", (ENV_VARS[own],), action=action)
+    return AuthParts(params={"token": _get(credentials, own)})
 
 
 def amazon_auth(credentials: Credentials, *, action: str | None = None) -> AuthParts:

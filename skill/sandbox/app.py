@@ -37,6 +37,7 @@ from skill.sandbox.handlers.wire import (
 )
 from tools.base import Action, Family
 from tools.catalogue import ACTIONS
+from tools.publisher import PublisherListCoupons
 
 if TYPE_CHECKING:
     from skill.sandbox.world import World
@@ -102,8 +103,12 @@ class Sandbox:
         try:
             params = await read_params(request)
             token = params.pop("token", None)
-            check_token({"token": token}, credentials.SANDBOX_PUBLISHER_TOKEN)
             mod, op = params.pop("mod", None), params.pop("op", None)
+            coupons = f"{mod}/{op}" == PublisherListCoupons.endpoint
+            check_token(
+                {"token": token},
+                credentials.SANDBOX_COUPON_TOKEN if coupons else credentials.SANDBOX_PUBLISHER_TOKEN,
+            )
             if not mod or not op:
                 raise SandboxError(BAD_REQUEST, "missing parameter mod or op")
             action = self._action("publisher", f"{mod}/{op}", f"unknown mod/op {mod}/{op}", http_status=200)

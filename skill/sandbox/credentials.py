@@ -9,3 +9,5 @@ SANDBOX_BRAND_SECRET = "sandboxsecret0000000000000000000000000000000000000000000
 SANDBOX_PUBLISHER_TOKEN = "pubtoken_sandbox_0000000000000000000000"
 """Belongs to one partner's channel: `World.publisher_partner_id`."""
 SANDBOX_AMAZON_TOKEN = "amztoken_sandbox_000000000000000000000000"
+SANDBOX_COUPON_TOKEN = "coupontoken_sandbox_00000000000000000000"
+"""The publisher coupon feed's own token (publisher_list_coupons)."""

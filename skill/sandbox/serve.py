@@ -27,6 +27,7 @@ def banner(base_url: str, *, seed: int, orders: int, faults: Faults) -> str:
         f"  PARTNERBOOST_BRAND_SECRET={credentials.SANDBOX_BRAND_SECRET}",
         f"  PARTNERBOOST_PUBLISHER_TOKEN={credentials.SANDBOX_PUBLISHER_TOKEN}",
         f"  PARTNERBOOST_AMAZON_TOKEN={credentials.SANDBOX_AMAZON_TOKEN}",
+        f"  PARTNERBOOST_COUPON_TOKEN={credentials.SANDBOX_COUPON_TOKEN}",
     ]
     knobs = []
     if faults.latency_ms:

@@ -22,6 +22,7 @@ BRAND_TOKEN = f"btok-{CANARY}"
 BRAND_SECRET = f"bsec-{CANARY}"
 PUBLISHER_TOKEN = f"ptok-{CANARY}"
 AMAZON_TOKEN = f"atok-{CANARY}"
+COUPON_TOKEN = f"ctok-{CANARY}"
 BASE = "https://pb.test"
 AMAZON_BASE = "https://amz.test/amazon_api"
 
@@ -44,7 +45,7 @@ class FakeTime:
 def all_credentials() -> Credentials:
     return Credentials(
         api_key=API_KEY, brand_id=BRAND_ID, brand_token=BRAND_TOKEN, brand_secret=BRAND_SECRET,
-        publisher_token=PUBLISHER_TOKEN, amazon_token=AMAZON_TOKEN,
+        publisher_token=PUBLISHER_TOKEN, amazon_token=AMAZON_TOKEN, coupon_token=COUPON_TOKEN,
     )
 
 

@@ -18,6 +18,7 @@ from api_support import (
     BRAND_ID,
     BRAND_SECRET,
     BRAND_TOKEN,
+    COUPON_TOKEN,
     PUBLISHER_TOKEN,
     START,
     body_of,
@@ -29,6 +30,7 @@ from api_support import (
 from skill.api.auth import auth_for, brand_signature, rfc1123_now
 from skill.api.errors import MissingCredentials
 from skill.config import Credentials
+from tools.publisher import PublisherListCoupons
 
 
 def test_brand_signature_matches_the_documented_vector():
@@ -156,3 +158,26 @@ async def test_missing_credentials_raise_before_any_request(fake_time):
         with pytest.raises(MissingCredentials, match="PARTNERBOOST_BRAND_SECRET"):
             await client.call(SampleBrandGet())
     assert server.requests == []
+
+
+@pytest.mark.anyio
+async def test_the_coupon_feed_sends_the_coupon_token_not_the_channel_token(fake_time):
+    client, server = make_client(lambda r: status_ok({"list": [], "total_page": 0}), fake_time)
+    async with client:
+        await client.call(PublisherListCoupons(type="coupon"))
+    (request,) = server.requests
+    assert request.url.params["op"] == PublisherListCoupons.endpoint.split("/")[1]
+    assert request.url.params["token"] == COUPON_TOKEN
+    assert request.url.params["type"] == "coupon"
+
+
+@pytest.mark.anyio
+async def test_the_coupon_feed_without_a_coupon_token_names_the_setting(fake_time):
+    client, server = make_client(lambda r: status_ok({"list": []}), fake_time,
+                                 credentials=Credentials(publisher_token=PUBLISHER_TOKEN))
+    async with client:
+        with pytest.raises(MissingCredentials, match="PARTNERBOOST_COUPON_TOKEN") as info:
+            await client.call(PublisherListCoupons())
+        await client.call(SamplePublisherList(begin_date="2026-01-01", end_date="2026-01-02"))
+    assert info.value.action == "publisher_list_coupons"
+    assert len(server.requests) == 1 and server.requests[0].url.params["token"] == PUBLISHER_TOKEN

@@ -27,6 +27,7 @@ SECRETS = (
     cred.SANDBOX_BRAND_SECRET,
     cred.SANDBOX_PUBLISHER_TOKEN,
     cred.SANDBOX_AMAZON_TOKEN,
+    cred.SANDBOX_COUPON_TOKEN,
 )
 
 
@@ -161,3 +162,18 @@ async def test_tokens_of_one_family_do_not_open_another(app) -> None:
             "/amazon_api/get_amazon_joined_brands", json={"token": cred.SANDBOX_PUBLISHER_TOKEN}
         )
     assert response.json()["status"]["code"] == 1001
+
+
+async def test_the_coupon_feed_takes_the_coupon_token_and_the_channel_ops_do_not() -> None:
+    app = fixed_app(default_world())
+    coupons = {"mod": "coupon", "op": "list"}
+    brands = {"mod": "medium", "op": "monetization_api"}
+    async with client_for(app) as client:
+        channel = await client.get("/api.php", params={**coupons, "token": cred.SANDBOX_PUBLISHER_TOKEN})
+        coupon_token = await client.get("/api.php", params={**coupons, "token": cred.SANDBOX_COUPON_TOKEN})
+        brands_with_coupon_token = await client.get(
+            "/api.php", params={**brands, "token": cred.SANDBOX_COUPON_TOKEN}
+        )
+    assert channel.json()["status"]["code"] == 1001
+    assert data_of(coupon_token)["list"]
+    assert brands_with_coupon_token.json()["status"]["code"] == 1001

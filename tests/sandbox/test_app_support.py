@@ -99,7 +99,9 @@ async def call(
         )
     if action.family == "publisher":
         mod, op = action.endpoint.split("/")
-        query = [("mod", mod), ("op", op), ("token", cred.SANDBOX_PUBLISHER_TOKEN), *query_pairs(params)]
+        coupons = action.endpoint == "coupon/list"  # the coupon feed has its own token
+        token = cred.SANDBOX_COUPON_TOKEN if coupons else cred.SANDBOX_PUBLISHER_TOKEN
+        query = [("mod", mod), ("op", op), ("token", token), *query_pairs(params)]
         return await client.get("/api.php", params=query)
     return await client.post(
         f"/amazon_api/{action.endpoint}", json={"token": cred.SANDBOX_AMAZON_TOKEN, **params}

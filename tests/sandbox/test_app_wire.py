@@ -100,7 +100,7 @@ async def test_publisher_accepts_get_form_and_json(app, how: str) -> None:
 
 
 async def test_publisher_return_format_type_is_not_a_filter_but_coupon_type_is(app) -> None:
-    base = {"mod": "coupon", "op": "list", "token": cred.SANDBOX_PUBLISHER_TOKEN}
+    base = {"mod": "coupon", "op": "list", "token": cred.SANDBOX_COUPON_TOKEN}
     async with client_for(app) as client:
         everything = data_of(await client.get("/api.php", params={**base, "type": "json"}))
         coupons = data_of(
