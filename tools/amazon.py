@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 
 from tools.base import Action, Paging
-from tools.inferred_names import INFERRED_ENDPOINTS
+from tools.inferred_names import INFERRED_ENDPOINTS, INFERRED_PARAMETERS
 from tools.types import CommaList, CompactDate, CountryCode, check_time_order, shown
 
 LINKS_FROM_ASINS_MAX = 50
@@ -168,7 +168,8 @@ class AmazonCheckLinks(AmazonAction):
     tool_name = "amazon_check_links"
     inferred = True
 
-    link_ids: CommaList = Field(min_length=1, description="Link ids from amazon_links_from_asins")
+    link_ids: CommaList = Field(min_length=1, alias=INFERRED_PARAMETERS["amazon_check_links"]["link_ids"],
+                                description="Link ids from amazon_links_from_asins")
 
 
 class AmazonReport(AmazonAction):
@@ -189,7 +190,8 @@ class AmazonReport(AmazonAction):
     marketplace: str | None = Field(None, description="Marketplace, e.g. US")
     asins: Asins | None = Field(None, description="Only these ASINs")
     ad_group_ids: CommaList | None = Field(None, alias="adGroupIds", description="Only these ad groups")
-    order_ids: CommaList | None = Field(None, description="Only these order ids (parameter name inferred)")
+    order_ids: CommaList | None = Field(None, alias=INFERRED_PARAMETERS["amazon_report"]["order_ids"],
+                                        description="Only these order ids (parameter name inferred)")
 
     @model_validator(mode="after")
     def _date_order(self) -> AmazonReport:

@@ -1,8 +1,10 @@
-"""Every endpoint name we inferred, in one place.
+"""Every endpoint and parameter name we inferred, in one place.
 
 PartnerBoost documents the parameters of these actions but not their action/op names (see
 shared/reference/partnerboost-api.md). Each action class reads its endpoint from this table and is marked
-`inferred = True`; when a real name becomes known, correcting it is a one-line change here.
+`inferred = True`; when a real name becomes known, correcting it is a one-line change here. The same holds for
+the few parameters whose wire names are not documented (INFERRED_PARAMETERS; the model field sends its value
+under the name given here).
 
 Keys are tool names; values use the family's endpoint form (brand: action, publisher: 'mod/op', amazon: path).
 """
@@ -32,3 +34,11 @@ INFERRED_ENDPOINTS: dict[str, str] = {
     # Amazon API: not seen in public client code
     "amazon_check_links": "check_link_trackable",
 }
+
+INFERRED_PARAMETERS: dict[str, dict[str, str]] = {
+    # the docs name the filter ("order ids") but not the parameter
+    "amazon_report": {"order_ids": "order_ids"},
+    # the trackability check is documented without its operation or parameter names
+    "amazon_check_links": {"link_ids": "link_ids"},
+}
+"""tool name → {model field: the parameter name sent}."""

@@ -103,7 +103,8 @@ class MerchantListTransactions(_TransactionFilters):
     method = "POST"
     tool_name = "merchant_list_transactions"
     # No id_key: the same order_id twice is data here (a duplicate postback the monitor must see), and the
-    # rows carry no other identity. (The pager fixes the end time first, so new orders cannot shift pages.)
+    # rows carry no other identity. The pager fixes the end time first, so new orders cannot shift pages, and
+    # collapses records repeated identically across pages when late ones do.
     paging = MERCHANT_PAGING
 
     page_num: int | None = _page_num()

@@ -1,8 +1,9 @@
 """Publisher API (`/api.php?mod=&op=`, one token per channel): transactions, clicks, brands, commissions,
 payments, coupons and product datafeed, seen from a publisher's channel.
 
-The endpoint is 'mod/op'. `token` and the return format `type=json` are added by the client and are not
-fields here (the coupon action's own `type`, coupon or deal, is a real filter). Everything is sent as GET.
+The endpoint is 'mod/op'. `token` is added by the client (the channel token; the coupon feed takes its own
+coupon token) and is not a field here. The return format `type` is left at its default, json (the coupon
+action's own `type`, coupon or deal, is a real filter). Everything is sent as GET.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from tool_samples import MINIMAL_PARAMS
 from tools.base import FAMILIES, Action
 from tools.brand import OrderSku
 from tools.catalogue import ACTIONS, UnknownAction, actions_by_family, get_action
-from tools.inferred_names import INFERRED_ENDPOINTS
+from tools.inferred_names import INFERRED_ENDPOINTS, INFERRED_PARAMETERS
 from tools.merchant import MERCHANT_MAX_PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +82,16 @@ def test_inferred_endpoints_all_come_from_the_one_table() -> None:
     assert inferred == set(INFERRED_ENDPOINTS)
     for name in inferred:
         assert ACTIONS[name].endpoint == INFERRED_ENDPOINTS[name]
+
+
+def test_inferred_parameter_names_all_come_from_the_one_table() -> None:
+    for tool_name, fields in INFERRED_PARAMETERS.items():
+        action = ACTIONS[tool_name]
+        for field, wire_name in fields.items():
+            assert action.model_fields[field].alias == wire_name, (tool_name, field)
+            assert wire_name in action.model_json_schema()["properties"]
+    sample = ACTIONS["amazon_report"](order_ids=["A1", "A2"]).to_wire()
+    assert sample == {INFERRED_PARAMETERS["amazon_report"]["order_ids"]: "A1,A2"}
 
 
 def test_endpoint_forms_follow_the_family() -> None:
