@@ -199,6 +199,7 @@ async def _numbered_pass(
     pages: dict[int, list[Any]] = {0: first_records}
     failures: dict[int, PartnerBoostError] = {}
     reported: dict[int, tuple[int | None, int | None]] = {}
+    counted = [len(first_records)]
 
     def page_value(index: int) -> int:
         return first_value + index if paging.kind == "page" else first_value + index * per_page
@@ -214,19 +215,25 @@ async def _numbered_pass(
         except PartnerBoostError as exc:
             failures[index] = exc
             return
-        await progress.update(window, sum(len(p) for p in pages.values()), total_items)
+        counted[0] += len(pages[index])
+        await progress.update(window, counted[0], total_items)
 
     async with anyio.create_task_group() as group:
         for index in indexes:
             group.start_soon(fetch, index)
 
-    records = merge_pages((pages[index] for index in sorted(pages)), paging.id_key)
+    in_order = [pages[index] for index in sorted(pages)]
     missing = [
         _describe_page(paging, index, total_pages, per_page, total_items, page_value(index), failures[index])
         for index in sorted(failures)
     ]
     delivered = sum(len(page) for page in pages.values())
     drift = _drift(total_items, total_pages, reported, delivered, bool(failures))
+    # only a listing that moved while it was read can repeat records across pages (ids are deduped later)
+    if drift is not None and paging.id_key is None:
+        records = merge_pages(in_order, None)
+    else:
+        records = [record for page in in_order for record in page]
     return _Pass(records, total_items, missing, 1 + len(indexes), drift)
 
 
@@ -284,7 +291,7 @@ async def _sequential_numbered(
     value = paging.first_page
 
     def ended(missing: list[str]) -> _Pass:
-        return _Pass(merge_pages(pages, paging.id_key), None, missing, requests)
+        return _Pass(merge_pages(pages, paging.id_key), None, missing, requests)  # no totals: drift unseen
 
     while last_size >= per_page > 0:
         if requests >= MAX_SEQUENTIAL_PAGES:
@@ -319,7 +326,9 @@ async def _chained_pass(
     seen_cursors: set[str] = set()
 
     def ended(missing: list[str]) -> _Pass:
-        return _Pass(merge_pages(pages, paging.id_key), total, missing, requests)
+        if paging.kind == "cursor":  # a cursor does not shift
+            return _Pass([r for page in pages for r in page], total, missing, requests)
+        return _Pass(merge_pages(pages, paging.id_key), total, missing, requests)  # numbered: drift unseen
 
     while True:
         if requests >= MAX_SEQUENTIAL_PAGES:
