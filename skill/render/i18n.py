@@ -7,7 +7,7 @@ translation never breaks an answer. Money is always shown with its currency code
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -352,11 +352,14 @@ def ratio(value: float | None) -> str:
 
 
 def period_label(start: datetime, end: datetime, label: str, lang: Lang) -> str:
-    """English keeps the period's own label; Chinese shows ISO dates (end date inclusive)."""
+    """English keeps the period's own label; Chinese shows ISO dates (end date inclusive, or the time it
+    stops at when it ends during a day)."""
     if lang == "en":
         return label
-    first, last = start.date(), (end - timedelta(days=1)).date()
-    return first.isoformat() if last <= first else f"{first.isoformat()} 至 {last.isoformat()}"
+    cut = end.time() != time(0)  # a comparison period cut at the elapsed time of one still in progress
+    first, last = start.date(), end.date() if cut else (end - timedelta(days=1)).date()
+    text = first.isoformat() if last <= first else f"{first.isoformat()} 至 {last.isoformat()}"
+    return f"{text}（截至 {end:%H:%M}）" if cut else text
 
 
 _ZH_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

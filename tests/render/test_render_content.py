@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -113,3 +114,11 @@ def test_json_round_trips_to_the_typed_result_with_its_period() -> None:
     assert payload["result"]["period"]["start"] == "2026-08-01T00:00:00Z"
     assert PerformanceReview.model_validate(payload["result"]) == result
     assert payload["result"]["totals"]["money"]["USD"]["sales"] == "1745377.68"
+
+
+def test_a_chinese_period_cut_during_a_day_ends_on_that_day_at_that_time() -> None:
+    start = datetime(2026, 11, 7, tzinfo=UTC)
+    assert i18n.period_label(start, datetime(2026, 11, 13, 6, tzinfo=UTC), "Nov 7 – Nov 13 2026 (to 06:00)",
+                             "zh") == "2026-11-07 至 2026-11-13（截至 06:00）"
+    assert i18n.period_label(start, datetime(2026, 11, 14, tzinfo=UTC), "Nov 7 – Nov 13 2026",
+                             "zh") == "2026-11-07 至 2026-11-13"
