@@ -276,7 +276,8 @@ def _orders_figure(monitor: OrderMonitor, daily: list[DayCount], lang: Lang, tod
                       fontsize=FONT - 1, fontweight="bold")
     step = max(1, round(len(days) / 7))
     so_far = f"\n{_label('so_far', lang)}"
-    names = [d.day.strftime("%b %d") + (so_far if d.day == today else "") for d in days]
+    day_format = "%m-%d" if lang == "zh" else "%b %d"
+    names = [d.day.strftime(day_format) + (so_far if d.day == today else "") for d in days]
     axis.set_xticks(xs[::step], names[::step], fontsize=FONT - 3)
     axis.set_ylim(0, top * 1.3)
     axis.set_ylabel(_label("orders_axis", lang), fontsize=FONT)

@@ -108,3 +108,14 @@ def test_a_chart_by_month_keeps_calendar_order(monkeypatch: pytest.MonkeyPatch) 
     result = result.model_copy(update={"groups": keyed})
     labels = drawn_labels(monkeypatch, result)
     assert labels == ["Earlier (7)", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"]
+
+
+def test_chinese_day_labels_are_numeric(monkeypatch: pytest.MonkeyPatch) -> None:
+    figures: list[object] = []
+    monkeypatch.setattr(charts, "_save", lambda figure, path: figures.append(figure) or path)
+    # as if a CJK font were installed
+    monkeypatch.setattr(charts, "_chart_lang", lambda lang: (lang, ["DejaVu Sans"]))
+    charts.orders_chart(monitor(["A"]), days(), Path("unused.png"), "zh")
+    (figure,) = figures
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]  # type: ignore[attr-defined]
+    assert labels[0] == "11-14" and not any("Nov" in label for label in labels)
