@@ -126,8 +126,9 @@ _NOTES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
                 r"recent are listed — every order flagged for anything else is listed"),
      lambda m: f"本期 {m[1]} 笔订单已作废（占订单的 {m[2]}；按原因：{_void_reasons(m[3])}）；作废属常见情况，"
      f"仅因作废而标记的 {m[4]} 笔只列出最近 {m[5]} 笔，其他原因标记的订单全部列出"),
-    (re.compile(r"no orders in .+ \((\d{4}-\d{2}-\d{2}) \.\. (\d{4}-\d{2}-\d{2}), end excluded\)"),
-     lambda m: f"{m[1]} 至 {_before(m[2])} 没有订单"),
+    (re.compile(r"no orders in .+ \((\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?) \.\. (\d{4}-\d{2}-\d{2})"
+                r"(?: (\d{2}:\d{2}))?, end excluded\)"),
+     lambda m: f"{m[1]} 至 {m[2]}（截至 {m[3]}）没有订单" if m[3] else f"{m[1]} 至 {_before(m[2])} 没有订单"),
     (re.compile(r"no partner has status '(.*)'; statuses present: (.*)"),
      lambda m: f"没有状态为“{m[1]}”的合作伙伴；现有状态：{m[2]}"),
     (re.compile(r"no partner list available \(brand credentials missing\): only media with orders or clicks "

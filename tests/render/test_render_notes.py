@@ -23,6 +23,8 @@ ENGLISH_WORDS = re.compile(r"\b[a-z]{3,} [a-z]{3,} [a-z]{3,}\b")
          "1,234 次点击无法归到某个国家"),
         ("no orders in Oct 1 – Oct 31 2025 (2025-10-01 .. 2025-11-01, end excluded)",
          "2025-10-01 至 2025-10-31 没有订单"),
+        ("no orders in Oct 1 – Oct 15 2025 (to 14:00) (2025-10-01 .. 2025-10-15 14:00, end excluded)",
+         "2025-10-01 至 2025-10-15（截至 14:00）没有订单"),
         ("incomplete orders 2026-11-14 .. 2026-11-21: page 3 of 9",
          "数据不完整：订单 2026-11-14 至 2026-11-21"),
         ("clicks could not be fetched (upstream error 500): click counts and conversion figures are missing "
