@@ -57,6 +57,11 @@ class Window:
     requests_per_minute: int | None = None
     error_code: int | None = None
     """The result code the API answers when the span is exceeded."""
+    other_ranges: tuple[tuple[str, str], ...] = ()
+    """Other (start, end) parameter pairs the same limit applies to; a query uses one pair."""
+
+    def ranges(self) -> tuple[tuple[str, str], ...]:
+        return ((self.start_param, self.end_param), *self.other_ranges)
 
 
 class CompactJsonSchema(GenerateJsonSchema):

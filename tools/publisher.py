@@ -8,6 +8,7 @@ action's own `type`, coupon or deal, is a real filter). Everything is sent as GE
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Literal
 
@@ -39,7 +40,7 @@ class PublisherListTransactions(PublisherAction):
 
     One page per call: `list` holds order items (order_id, order_time, brand_id, mcid, merchant_name,
     sale_amount, sale_comm, comm_rate, status, uid, prod_id, validation_date, ...); `total_page` and
-    `total_items` give the totals. One request may span at most 62 days.
+    `total_items` give the totals. One request may span at most 62 days (order or validation dates).
     """
 
     endpoint = "medium/transaction"
@@ -47,7 +48,7 @@ class PublisherListTransactions(PublisherAction):
     paging = Paging(kind="page", page_param="page", size_param="limit",
                     max_size=PUBLISHER_TRANSACTION_MAX_LIMIT, default_size=100,
                     total_items_key="total_items", total_pages_key="total_page")
-    window = DATE_SPAN_WINDOW
+    window = replace(DATE_SPAN_WINDOW, other_ranges=(("validation_date_begin", "validation_date_end"),))
 
     begin_date: IsoDate | None = Field(None, description=f"Order period start; {_DAY}")
     end_date: IsoDate | None = Field(None, description=f"Order period end; {_DAY}")

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from skill.api.errors import IncompleteData, PartnerBoostError, UpstreamError
 from skill.api.params import field_name, get_param, with_params
 from skill.api.results import FetchResult, ProgressCallback, dedupe, merge_pages, report_progress
-from skill.api.windows import split_windows
+from skill.api.windows import range_in_use, split_windows
 from skill.parsing import parse_int, parse_time
 from tools.base import Action, Paging
 
@@ -401,12 +401,12 @@ async def fetch_pages(
 
 
 def _window_label(action: Action) -> str:
-    window = type(action).window
-    if window is None:
+    pair = range_in_use(action)
+    if pair is None:
         return ""
     wire = action.to_wire()
-    start, end = wire.get(window.start_param), wire.get(window.end_param)
-    return f"{window.start_param}={start} to {window.end_param}={end}"
+    start_param, end_param = pair
+    return f"{start_param}={wire.get(start_param)} to {end_param}={wire.get(end_param)}"
 
 
 async def fetch_all(

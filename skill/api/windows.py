@@ -92,13 +92,15 @@ def split_windows(action: Action) -> list[Action]:
     end minus start (00:00:00 to 01:00:00 is one hour).
     """
     window = type(action).window
-    if window is None:
+    pair = range_in_use(action)
+    if window is None or pair is None:
         return [action]
-    start = _as_datetime(get_param(action, window.start_param))
-    end = _as_datetime(get_param(action, window.end_param))
+    start_param, end_param = pair
+    start = _as_datetime(get_param(action, start_param))
+    end = _as_datetime(get_param(action, end_param))
     if start is None or end is None or end < start:
         return [action]
-    unit = _unit(action, window.start_param)
+    unit = _unit(action, start_param)
     if unit == DAY:
         start, end = _utc_midnight(start), _utc_midnight(end)
     inclusive_extra = unit if unit == DAY else timedelta(0)
@@ -110,11 +112,20 @@ def split_windows(action: Action) -> list[Action]:
     window_start = start
     while end - window_start + inclusive_extra > window.max_span:
         next_start = window_start + step
-        pieces.append(with_params(
-            action, {window.start_param: window_start, window.end_param: next_start - unit}
-        ))
+        pieces.append(with_params(action, {start_param: window_start, end_param: next_start - unit}))
         window_start = next_start
     if not pieces:
         return [action]
-    pieces.append(with_params(action, {window.start_param: window_start, window.end_param: end}))
+    pieces.append(with_params(action, {start_param: window_start, end_param: end}))
     return pieces
+
+
+def range_in_use(action: Action) -> tuple[str, str] | None:
+    """The (start, end) parameters of the action's limited range that this query sets (both), if any."""
+    window = type(action).window
+    if window is None:
+        return None
+    for start_param, end_param in window.ranges():
+        if get_param(action, start_param) is not None and get_param(action, end_param) is not None:
+            return start_param, end_param
+    return None

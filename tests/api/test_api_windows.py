@@ -173,3 +173,13 @@ def test_windows_keep_the_other_parameters():
     windows = split_windows(SamplePublisherList(begin_date="2026-01-01", end_date="2026-05-31", limit=10))
     assert {w.limit for w in windows} == {10}
     assert windows[0].begin_date == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_long_validation_date_query_is_windowed_on_the_validation_dates():
+    from tools.publisher import PublisherListTransactions
+
+    windows = split_windows(PublisherListTransactions(validation_date_begin="2026-01-01",
+                                                      validation_date_end="2026-05-31"))
+    sent = [(w.to_wire()["validation_date_begin"], w.to_wire()["validation_date_end"]) for w in windows]
+    assert sent == [("2026-01-01", "2026-03-03"), ("2026-03-04", "2026-05-04"), ("2026-05-05", "2026-05-31")]
+    assert all("begin_date" not in w.to_wire() for w in windows)

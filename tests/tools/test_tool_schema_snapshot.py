@@ -43,7 +43,8 @@ def _entry(action: type[Action]) -> dict[str, Any]:
 
 
 def _current() -> dict[str, Any]:
-    return {name: _entry(action) for name, action in ACTIONS.items()}
+    """Every entry as it reads back from JSON (tuples become lists)."""
+    return json.loads(json.dumps({name: _entry(action) for name, action in ACTIONS.items()}))
 
 
 def _dump(value: Any) -> str:
