@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import httpx2
 import pytest
@@ -183,3 +183,30 @@ def test_a_long_validation_date_query_is_windowed_on_the_validation_dates():
     sent = [(w.to_wire()["validation_date_begin"], w.to_wire()["validation_date_end"]) for w in windows]
     assert sent == [("2026-01-01", "2026-03-03"), ("2026-03-04", "2026-05-04"), ("2026-05-05", "2026-05-31")]
     assert all("begin_date" not in w.to_wire() for w in windows)
+
+
+class ClickLog:
+    """Clicks at given UTC seconds; the report filters begin <= click_time <= end (both sent in UTC+8)."""
+
+    def __init__(self, seconds: list[int]) -> None:
+        self.seconds = seconds
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        china = timezone(timedelta(hours=8))
+        begin, end = (int(datetime.fromisoformat(request.url.params[k]).replace(tzinfo=china).timestamp())
+                      for k in ("begin_date", "end_date"))
+        if end - begin > 3600:
+            return status_error(1011, "click report span over one hour")
+        inside = [s for s in self.seconds if begin <= s <= end]
+        return status_ok({"list": [{"click_ref": str(s)} for s in inside], "total_items": len(inside)})
+
+
+@pytest.mark.anyio
+async def test_a_click_at_a_window_boundary_second_is_fetched_once(fake_time):
+    start = int(datetime(2026, 9, 1, tzinfo=UTC).timestamp())
+    edges = [start, start + 3599, start + 3600, start + 3601, start + 7200, start + 10_800]
+    client, _ = make_client(ClickLog(edges), fake_time)
+    async with client:
+        result = await client.fetch_all(SampleClicks(begin_date=start, end_date=start + 10_800))
+    assert result.windows == 3
+    assert sorted(int(r["click_ref"]) for r in result.records) == edges
