@@ -46,7 +46,7 @@ from skill.periods import resolve_period
 from skill.runtime import sandbox_credentials
 from skill.sandbox import credentials as sandbox_keys
 from skill.sandbox.world import DEFAULT_NOW
-from skill.server.summaries import review_summary
+from skill.server.summaries import summary
 from skill.store import AccountStore, CachingClient, account_file
 from tools.merchant import MERCHANT_MAX_PAGE_SIZE, MerchantTransactionStats
 
@@ -366,7 +366,7 @@ def report(figures: dict[str, Any], big: dict[str, Any] | None) -> None:
     naive = figures["naive"]
     first_cold: Run = figures["cold"][0]
     first_warm: Run = figures["warm"][0]
-    text = review_summary(first_warm.review)
+    text = summary(first_warm.review)
     text_bytes = len(text.encode())
     dumps = [run.review.model_dump(exclude={"notes"}) for run in [*figures["cold"], *figures["warm"]]]
     per_page_ms = naive["measured_seconds"] / naive["measured_pages"] * 1000

@@ -74,11 +74,18 @@ def _preview(action: Action) -> dict[str, Any]:
     }
 
 
+def _fetches_everything(action: Action, all_pages: bool) -> bool:
+    """Paged actions with --all-pages, and actions whose span limit needs splitting, go through fetch_all."""
+    if action.paging is not None:
+        return all_pages
+    return action.window is not None
+
+
 async def _execute(action: Action, all_pages: bool) -> Any:
     async with connect(load_settings()) as conn:
         if conn.demo:
             note(DEMO_NOTICE)
-        if all_pages and action.paging is not None:
+        if _fetches_everything(action, all_pages):
             result = await conn.client.fetch_all(action)
             data: Any = {"total": result.total, "count": len(result.records), "list": result.records}
             return data
@@ -91,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if action.writes and not args.confirm:
         print(json.dumps(_preview(action), indent=2, ensure_ascii=False))
         return 0
-    if args.all_pages and action.paging is None:
+    if args.all_pages and action.paging is None and action.window is None:
         note(f"{action.tool_name} is not paged; --all-pages has no effect.")
     try:
         data = asyncio.run(_execute(action, args.all_pages))

@@ -58,6 +58,17 @@ def test_call_all_pages_returns_every_record(capsys: pytest.CaptureFixture[str])
     assert data["count"] == len(data["list"]) == total
 
 
+def test_windowed_action_is_split_into_allowed_spans(capsys: pytest.CaptureFixture[str]) -> None:
+    # the publisher click report allows one hour per request: three hours come back whole, not as error 1011
+    span = ["--param", "begin_date=2026-11-18T00:00:00Z", "--param", "end_date=2026-11-18T03:00:00Z"]
+    code, out, err = run(capsys, "call", "publisher_list_clicks", *span, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["count"] == len(data["list"]) > 0
+    hours = {r["click_time"][:13] for r in data["list"]}
+    assert len(hours) == 3
+
+
 def test_list_parameter_accepts_comma_separated_values(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "call", "merchant_list_transactions", "--param", "trans_status=void,paid",
                        "--param", "page_size=50", "--json")
