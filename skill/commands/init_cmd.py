@@ -51,6 +51,7 @@ _FLAGS: dict[str, str] = {
     "brand_secret": "--brand-secret",
     "publisher_token": "--publisher-token",
     "amazon_token": "--amazon-token",
+    "coupon_token": "--coupon-token",
 }
 CHEAP_CALLS: dict[Family, Action] = {
     "merchant": MerchantAccountInfo(),

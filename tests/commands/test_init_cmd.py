@@ -133,3 +133,12 @@ def test_malformed_values_are_refused(capsys: pytest.CaptureFixture[str], config
 def test_init_needs_a_credential(capsys: pytest.CaptureFixture[str], config_file: Path) -> None:
     code, _, err = run(capsys, "init")
     assert code == 2 and "--api-key" in err
+
+
+def test_coupon_token_is_saved_beside_the_key(capsys: pytest.CaptureFixture[str], config_file: Path) -> None:
+    coupon = "coupon-token-0f1e2d3c4b5a69788796"
+    code, out, err = run(capsys, "init", "--api-key", SANDBOX_API_KEY, "--coupon-token", coupon)
+    assert code == 0, err
+    assert load_settings().credentials.value("coupon_token") == coupon
+    assert mode(config_file) == 0o600
+    assert_never_shown(coupon, out, err)
