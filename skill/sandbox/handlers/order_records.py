@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from skill.sandbox.handlers.money import cents_text, percent_text
-from skill.sandbox.handlers.orderbook import DEVICES, STATUSES, TRANS_TYPES
+from skill.sandbox.handlers.orderbook import DEVICES, INT_COLUMNS, STATUSES, TEXT_COLUMNS, TRANS_TYPES
 from skill.sandbox.handlers.state import NEW_ORDER_DAYS, SandboxState
 from tools.types import CHINA_TZ
 
@@ -23,29 +23,7 @@ def _columns(state: SandboxState, index: np.ndarray, names: tuple[str, ...]) -> 
 
 def merchant_records(state: SandboxState, index: np.ndarray) -> list[dict[str, Any]]:
     """list4 records (docs/contracts.md "Merchant record shapes")."""
-    c = _columns(
-        state,
-        index,
-        (
-            "t",
-            "partner_row",
-            "channel_id",
-            "currency",
-            "amount",
-            "commission",
-            "quantity",
-            "device",
-            "status",
-            "bill_id",
-            "trans_type",
-            "is_new",
-            "order_id",
-            "sku",
-            "coupon_code",
-            "uid",
-            "void_reason",
-        ),
-    )
+    c = _columns(state, index, INT_COLUMNS + TEXT_COLUMNS)
     p = state.partners
     currencies = state.orders.currencies
     records = []

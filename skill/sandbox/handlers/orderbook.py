@@ -18,7 +18,7 @@ STATUSES: tuple[str, ...] = ("new", "effective", "paid", "void")
 DEVICES: tuple[str, ...] = ("mobile", "pc", "admin", "-")
 TRANS_TYPES: tuple[str, ...] = ("normal", "bonus", "manually_added")
 
-_INT_COLUMNS = (
+INT_COLUMNS = (
     "t",
     "partner_row",
     "channel_id",
@@ -32,7 +32,7 @@ _INT_COLUMNS = (
     "trans_type",
     "is_new",
 )
-_TEXT_COLUMNS = ("order_id", "sku", "coupon_code", "uid", "void_reason")
+TEXT_COLUMNS = ("order_id", "sku", "coupon_code", "uid", "void_reason")
 
 
 def _unix_seconds(series: pd.Series) -> np.ndarray:
