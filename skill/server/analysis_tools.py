@@ -29,6 +29,7 @@ from skill.analysis.results import (
 )
 from skill.input_errors import explain_validation_error
 from skill.periods import PeriodError
+from skill.render import i18n
 from skill.server import summaries
 from skill.server.output_cap import MAX_TEXT_BYTES, json_text, shrink_lists, size_of
 from skill.server.output_models import UntitledJsonSchema, output_schema
@@ -41,19 +42,24 @@ PERIOD_HELP = ("A period phrase in English or Chinese: 'last month', 'last three
                "'this quarter', '2026-10', 'Q3 2026', '2026-08-01..2026-10-31', '上个月', '最近三个月'. "
                "The answer echoes the exact range and time zone.")
 GROUP_BY_HELP = "How to group: channel_type, partner, partner_type, country, device, month or medium."
+LANG_HELP = "Language of the text summary: en, or zh for Chinese (same structured result)."
 
 
 class _Input(BaseModel):
+    """Every analysis input also has `lang` (declared last in each, so the period comes first)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class ReviewInput(_Input):
     period: str = Field("last three months", description=PERIOD_HELP)
     group_by: GroupBy = Field("channel_type", description=GROUP_BY_HELP)
+    lang: Literal["en", "zh"] = Field("en", description=LANG_HELP)
 
 
 class MonitorInput(_Input):
     period: str = Field("last 7 days", description=PERIOD_HELP)
+    lang: Literal["en", "zh"] = Field("en", description=LANG_HELP)
 
 
 class BillInput(_Input):
@@ -63,12 +69,14 @@ class BillInput(_Input):
     by: Literal["period", "issued"] = Field(
         "period", description="period: the bills covering that month's orders (issued the month after); "
         "issued: the bills issued during that month.")
+    lang: Literal["en", "zh"] = Field("en", description=LANG_HELP)
 
 
 class MediaInput(_Input):
     period: str = Field("last 30 days", description=PERIOD_HELP)
     status: Literal["joined", "pending", "refused", "terminated", "all"] = Field(
         "joined", description="Only partners with this relationship status (all: every status).")
+    lang: Literal["en", "zh"] = Field("en", description=LANG_HELP)
 
 
 class CompareInput(_Input):
@@ -77,6 +85,7 @@ class CompareInput(_Input):
         "previous", description="previous: the period just before (month on month); year_before: the same "
         "period a year earlier (year on year).")
     group_by: GroupBy = Field("channel_type", description=GROUP_BY_HELP)
+    lang: Literal["en", "zh"] = Field("en", description=LANG_HELP)
 
 
 Run = Callable[[Any, Any, ServerState], Awaitable[Answer]]
@@ -214,9 +223,11 @@ def analysis_tool(spec: AnalysisSpec, state: ServerState) -> ServerTool:
         structured = wrapped.model_validate(
             {**answer.model_dump(), "demo": notice is not None, "notice": notice}
         ).model_dump(mode="json")
-        text = summaries.summary(answer)
+        lang = params.lang  # type: ignore[attr-defined]
+        text = summaries.summary(answer, lang)
         if notice:
-            text = f"{notice}\n\n{text}"
+            shown = i18n.text("demo", "zh") if lang == "zh" else notice
+            text = f"{shown}\n\n{text}"
         return result(text, fit_structured(structured))
 
     return make_tool(

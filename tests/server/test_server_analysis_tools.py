@@ -140,3 +140,14 @@ async def test_the_summary_is_the_chat_answer_with_the_data_marker(client: Clien
     assert table and all(line in body for line in table)
     assert "**What to do**" in body and "(more in the structured result)" in body
     assert "--format json" not in body
+
+
+@pytest.mark.anyio
+async def test_chinese_summary_on_request_with_the_same_figures(client: Client) -> None:
+    english = await client.call_tool("check_bill", {"period": "2026-10"})
+    chinese = await client.call_tool("check_bill", {"period": "2026-10", "lang": "zh"})
+    assert not chinese.is_error
+    text = text_of(chinese)
+    assert "演示数据" in text.splitlines()[0]
+    assert "账单" in text and "账单" not in text_of(english)
+    assert chinese.structured_content["totals_by_status"] == english.structured_content["totals_by_status"]
