@@ -39,16 +39,16 @@ from typing import Any, TypeVar
 import anyio
 import httpx2
 
-from skill.analysis import answers
-from skill.analysis.results import PerformanceReview
-from skill.api.client import PartnerBoostClient
-from skill.periods import resolve_period
-from skill.runtime import sandbox_credentials
-from skill.sandbox import credentials as sandbox_keys
-from skill.sandbox.world import DEFAULT_NOW
-from skill.server.summaries import summary
-from skill.store import AccountStore, CachingClient, account_file
-from tools.merchant import MERCHANT_MAX_PAGE_SIZE, MerchantTransactionStats
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.analysis.results import PerformanceReview
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.runtime import sandbox_credentials
+from partnerboost_skill.sandbox import credentials as sandbox_keys
+from partnerboost_skill.sandbox.world import DEFAULT_NOW
+from partnerboost_skill.server.summaries import summary
+from partnerboost_skill.store import AccountStore, CachingClient, account_file
+from partnerboost_tools.merchant import MERCHANT_MAX_PAGE_SIZE, MerchantTransactionStats
 
 LATENCY_MS = 50.0
 ORDERS_PER_DAY = 1_150
@@ -71,7 +71,7 @@ def free_port() -> int:
 
 def start_sandbox(port: int) -> subprocess.Popen[bytes]:
     code = (
-        "from skill.sandbox.serve import run_sandbox; "
+        "from partnerboost_skill.sandbox.serve import run_sandbox; "
         f"run_sandbox(host='127.0.0.1', port={port}, orders_per_day={ORDERS_PER_DAY}, "
         f"latency_ms={LATENCY_MS})"
     )
@@ -209,11 +209,11 @@ def million(tmp: Path) -> dict[str, Any]:
     """Write a 1,000,000-order world to a cache file; a fresh process then loads it and answers from it."""
     import pandas as pd
 
-    from skill.analysis import sandbox_records
-    from skill.analysis.frames import clicks_frame, orders_frame
-    from skill.sandbox.world import World, WorldConfig
-    from skill.store.codec import encode, part_of
-    from skill.store.orders import split_by_day
+    from partnerboost_skill.analysis import sandbox_records
+    from partnerboost_skill.analysis.frames import clicks_frame, orders_frame
+    from partnerboost_skill.sandbox.world import World, WorldConfig
+    from partnerboost_skill.store.codec import encode, part_of
+    from partnerboost_skill.store.orders import split_by_day
 
     world = World.generate(WorldConfig(orders_per_day=MILLION / 365))
     records = sandbox_records.order_records(world)
@@ -264,9 +264,9 @@ def answer_from_cache(cache_file: Path, clicks_file: Path) -> None:
     """Child process: load every cached order, review them (3 timed runs, one traced), print JSON figures."""
     import pandas as pd
 
-    from skill.analysis.frames import empty_orders
-    from skill.analysis.review import review_performance
-    from skill.store.codec import assemble, decode
+    from partnerboost_skill.analysis.frames import empty_orders
+    from partnerboost_skill.analysis.review import review_performance
+    from partnerboost_skill.store.codec import assemble, decode
 
     clicks = pd.read_pickle(clicks_file)
     period = resolve_period(MILLION_PHRASE, now=DEFAULT_NOW, tz="UTC")

@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx2
 
-from skill.sandbox import SANDBOX_BASE_URL
-from skill.sandbox import credentials as cred
-from skill.sandbox.app import create_app
-from skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.sandbox import SANDBOX_BASE_URL
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox.app import create_app
+from partnerboost_skill.sandbox.world import World, WorldConfig
 
 RUNS = 30
 PAGE_BUDGET_MS = 20.0

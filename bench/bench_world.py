@@ -13,7 +13,7 @@ import sys
 import time
 import tracemalloc
 
-from skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.sandbox.world import World, WorldConfig
 
 RUNS = 3
 SCENARIOS = {

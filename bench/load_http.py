@@ -71,7 +71,7 @@ def server_env(home: Path, token: str) -> dict[str, str]:
 
 
 def start_server(port: int, home: Path, token: str, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "skill.cli", "serve", "--http", "--port", str(port)]
+    command = [sys.executable, "-m", "partnerboost_skill.cli", "serve", "--http", "--port", str(port)]
     with log.open("wb") as sink:
         return subprocess.Popen(command, env=server_env(home, token), cwd=home, stdout=sink,
                                 stderr=subprocess.STDOUT)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.config import (
+from partnerboost_skill.config import (
     DEFAULT_AMAZON_BASE_URL,
     DEFAULT_BASE_URL,
     ENV_VARS,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from skill.parsing import (
+from partnerboost_skill.parsing import (
     cents_to_decimal,
     parse_bool,
     parse_decimal,

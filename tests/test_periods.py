@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.periods import Period, PeriodError, resolve_period
+from partnerboost_skill.periods import Period, PeriodError, resolve_period
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 SHANGHAI = "Asia/Shanghai"

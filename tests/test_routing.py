@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from skill.periods import PeriodError, resolve_period
-from skill.routing import language_of, route
+from partnerboost_skill.periods import PeriodError, resolve_period
+from partnerboost_skill.routing import language_of, route
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 

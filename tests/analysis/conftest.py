@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from skill.analysis import sandbox_records
-from skill.analysis.frames import bills_frame, orders_frame, partners_frame
-from skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.analysis import sandbox_records
+from partnerboost_skill.analysis.frames import bills_frame, orders_frame, partners_frame
+from partnerboost_skill.sandbox.world import World, WorldConfig
 
 
 @pytest.fixture

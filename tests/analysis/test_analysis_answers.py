@@ -10,16 +10,16 @@ import httpx2
 import pytest
 from analysis_support import NOW, cents, in_range, valid_money
 
-from skill.analysis import answers
-from skill.analysis.metrics import AnalysisError
-from skill.api.client import PartnerBoostClient
-from skill.api.errors import PartnerBoostError
-from skill.config import Credentials
-from skill.periods import PeriodError, resolve_period
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
-from skill.sandbox import credentials as sandbox
-from skill.sandbox.world import World, WorldConfig
-from tools.brand import BrandVoidOrder
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.analysis.metrics import AnalysisError
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.api.errors import PartnerBoostError
+from partnerboost_skill.config import Credentials
+from partnerboost_skill.periods import PeriodError, resolve_period
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.sandbox import credentials as sandbox
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_tools.brand import BrandVoidOrder
 
 pytestmark = pytest.mark.anyio
 

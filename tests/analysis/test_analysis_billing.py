@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, cents, frame, record
 
-from skill.analysis.billing import check_bill
-from skill.analysis.frames import bills_frame
-from skill.analysis.metrics import AnalysisError
-from skill.periods import resolve_period
-from skill.sandbox.world import World
+from partnerboost_skill.analysis.billing import check_bill
+from partnerboost_skill.analysis.frames import bills_frame
+from partnerboost_skill.analysis.metrics import AnalysisError
+from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.sandbox.world import World
 
 
 def _mismatch(world: World) -> dict:

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, cents, frame, in_range, spread, valid_money
 
-from skill.analysis.compare import compare_periods
-from skill.periods import resolve_period
+from partnerboost_skill.analysis.compare import compare_periods
+from partnerboost_skill.periods import resolve_period
 
 
 def test_month_on_month_against_plain_sums(orders: pd.DataFrame, order_rows: list[dict]) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skill.analysis.frames import (
+from partnerboost_skill.analysis.frames import (
     ORDER_COLUMNS,
     FrameError,
     bills_frame,
@@ -17,7 +17,7 @@ from skill.analysis.frames import (
     orders_frame,
     partners_frame,
 )
-from skill.sandbox.world import World
+from partnerboost_skill.sandbox.world import World
 
 LIST4 = {
     "order_id": "LP1",

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, clicks, frame, in_range, record, spread
 
-from skill.analysis.monitor import MAX_LISTED_VOIDS, monitor_orders
-from skill.analysis.results import OrderMonitor
-from skill.periods import Period, resolve_period
-from skill.sandbox.world import World
+from partnerboost_skill.analysis.monitor import MAX_LISTED_VOIDS, monitor_orders
+from partnerboost_skill.analysis.results import OrderMonitor
+from partnerboost_skill.periods import Period, resolve_period
+from partnerboost_skill.sandbox.world import World
 
 INJECTED = {
     "burst": "burst",

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, clicks, frame, spread
 
-from skill.analysis.frames import partners_frame
-from skill.analysis.partners import partner_media
-from skill.periods import resolve_period
-from skill.sandbox.world import World
+from partnerboost_skill.analysis.frames import partners_frame
+from partnerboost_skill.analysis.partners import partner_media
+from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.sandbox.world import World
 
 
 def test_joined_media_and_structure_match_the_partner_list(

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from tools.base import Action, Paging, Window
-from tools.types import ChinaDateTime, CompactDate, IsoDate, UnixTime
+from partnerboost_tools.base import Action, Paging, Window
+from partnerboost_tools.types import ChinaDateTime, CompactDate, IsoDate, UnixTime
 
 
 class SampleMerchantList(Action):

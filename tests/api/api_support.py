@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx2
 
-from skill.api.client import PartnerBoostClient
-from skill.config import Credentials
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.config import Credentials
 
 # 2026-11-20 06:00:00 UTC
 START = 1_795_154_400.0

@@ -27,10 +27,10 @@ from api_support import (
     status_ok,
 )
 
-from skill.api.auth import auth_for, brand_signature, rfc1123_now
-from skill.api.errors import MissingCredentials
-from skill.config import Credentials
-from tools.publisher import PublisherListCoupons
+from partnerboost_skill.api.auth import auth_for, brand_signature, rfc1123_now
+from partnerboost_skill.api.errors import MissingCredentials
+from partnerboost_skill.config import Credentials
+from partnerboost_tools.publisher import PublisherListCoupons
 
 
 def test_brand_signature_matches_the_documented_vector():

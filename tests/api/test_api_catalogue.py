@@ -16,15 +16,15 @@ from api_support import (
     status_ok,
 )
 
-from skill.api.errors import UpstreamError
-from skill.api.paging import FROZEN_END
-from skill.api.params import field_name
-from skill.api.windows import split_windows
-from tools.amazon import AmazonReport
-from tools.brand import BrandCreateOrder, BrandTransactionReportCursor
-from tools.catalogue import ACTIONS
-from tools.merchant import MerchantListTransactions
-from tools.publisher import PublisherListClicks, PublisherListTransactions
+from partnerboost_skill.api.errors import UpstreamError
+from partnerboost_skill.api.paging import FROZEN_END
+from partnerboost_skill.api.params import field_name
+from partnerboost_skill.api.windows import split_windows
+from partnerboost_tools.amazon import AmazonReport
+from partnerboost_tools.brand import BrandCreateOrder, BrandTransactionReportCursor
+from partnerboost_tools.catalogue import ACTIONS
+from partnerboost_tools.merchant import MerchantListTransactions
+from partnerboost_tools.publisher import PublisherListClicks, PublisherListTransactions
 
 
 def test_frozen_end_table_names_real_actions_and_parameters():

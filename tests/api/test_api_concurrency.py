@@ -7,9 +7,9 @@ import httpx2
 import pytest
 from api_support import BASE, all_credentials, merchant_error, merchant_ok, params_of
 
-from skill.api.client import PartnerBoostClient
-from skill.api.concurrency import AdaptiveLimit
-from tools.merchant import MerchantListTransactions
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.api.concurrency import AdaptiveLimit
+from partnerboost_tools.merchant import MerchantListTransactions
 
 
 @pytest.mark.anyio

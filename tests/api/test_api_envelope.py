@@ -1,8 +1,8 @@
 import httpx2
 import pytest
 
-from skill.api.envelope import parse_retry_after, unwrap
-from skill.api.errors import (
+from partnerboost_skill.api.envelope import parse_retry_after, unwrap
+from partnerboost_skill.api.errors import (
     BadRequest,
     InvalidCredentials,
     PartnerBoostError,
@@ -10,7 +10,7 @@ from skill.api.errors import (
     UpstreamError,
     error_for_code,
 )
-from skill.api.redaction import Redactor
+from partnerboost_skill.api.redaction import Redactor
 
 NOW = 1_795_154_400.0  # Fri, 20 Nov 2026 06:00:00 GMT
 

@@ -14,10 +14,10 @@ from api_actions import (
 )
 from api_support import START, body_of, make_client, merchant_error, merchant_ok, status_ok
 
-from skill.api import paging as paging_module
-from skill.api.errors import IncompleteData, InvalidCredentials
-from skill.api.paging import FrozenEnd
-from skill.api.results import merge_pages
+from partnerboost_skill.api import paging as paging_module
+from partnerboost_skill.api.errors import IncompleteData, InvalidCredentials
+from partnerboost_skill.api.paging import FrozenEnd
+from partnerboost_skill.api.results import merge_pages
 
 
 def make_records(n: int, start: int = 0) -> list[dict]:
@@ -437,7 +437,7 @@ class LateOrderServer:
 
 @pytest.mark.anyio
 async def test_list4_collapses_identical_repeats_from_drift_but_keeps_duplicate_order_numbers(fake_time):
-    from tools.merchant import MerchantListTransactions
+    from partnerboost_tools.merchant import MerchantListTransactions
 
     newest = int(START) - 60
     orders = [order(f"O{i}", newest - 60 * i) for i in range(560)]
@@ -466,7 +466,7 @@ def test_merge_pages_collapses_only_what_repeats_across_pages():
 
 @pytest.mark.anyio
 async def test_an_end_time_after_now_is_frozen_at_now(fake_time):
-    from tools.merchant import MerchantListTransactions
+    from partnerboost_tools.merchant import MerchantListTransactions
 
     seen: list[int] = []
 

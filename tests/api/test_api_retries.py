@@ -13,7 +13,7 @@ from api_actions import (
 )
 from api_support import BRAND_SECRET, START, make_client, merchant_error, merchant_ok, status_error, status_ok
 
-from skill.api.errors import BadRequest, InvalidCredentials, RateLimited, UpstreamError
+from partnerboost_skill.api.errors import BadRequest, InvalidCredentials, RateLimited, UpstreamError
 
 
 def sequence(*responses):
@@ -174,8 +174,8 @@ async def test_external_http_client_is_used_and_not_closed(fake_time):
         seen.append(request)
         return merchant_ok("hi")
 
-    from skill.api.client import PartnerBoostClient
-    from skill.config import Credentials
+    from partnerboost_skill.api.client import PartnerBoostClient
+    from partnerboost_skill.config import Credentials
 
     async with httpx2.AsyncClient(transport=httpx2.MockTransport(handler)) as shared:
         async with PartnerBoostClient(Credentials(api_key="k-123456"), base_url="https://x.test",

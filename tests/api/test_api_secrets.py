@@ -7,8 +7,14 @@ import pytest
 from api_actions import SampleBrandWrite, SampleMerchantList, SamplePublisherList
 from api_support import CANARY, all_credentials, make_client, merchant_error, status_error
 
-from skill.api.errors import BadRequest, IncompleteData, InvalidCredentials, MissingCredentials, UpstreamError
-from skill.config import Credentials
+from partnerboost_skill.api.errors import (
+    BadRequest,
+    IncompleteData,
+    InvalidCredentials,
+    MissingCredentials,
+    UpstreamError,
+)
+from partnerboost_skill.config import Credentials
 
 PUBLISHER_QUERY = SamplePublisherList(begin_date="2026-01-01", end_date="2026-01-02")
 

@@ -5,8 +5,8 @@ import pytest
 from api_actions import SampleClicks, SampleMerchantList, SamplePublisherList
 from api_support import FakeTime, make_client, status_error, status_ok
 
-from skill.api.errors import IncompleteData
-from skill.api.windows import RateLimiter, split_windows
+from partnerboost_skill.api.errors import IncompleteData
+from partnerboost_skill.api.windows import RateLimiter, split_windows
 
 
 def day(text: str) -> date:
@@ -176,7 +176,7 @@ def test_windows_keep_the_other_parameters():
 
 
 def test_a_long_validation_date_query_is_windowed_on_the_validation_dates():
-    from tools.publisher import PublisherListTransactions
+    from partnerboost_tools.publisher import PublisherListTransactions
 
     windows = split_windows(PublisherListTransactions(validation_date_begin="2026-01-01",
                                                       validation_date_end="2026-05-31"))

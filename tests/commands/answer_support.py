@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.cli import main
+from partnerboost_skill.cli import main
 
 
 @pytest.fixture

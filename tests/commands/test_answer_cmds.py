@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from answer_support import clean_env, run
 
-from skill.api.errors import InvalidCredentials
-from skill.commands import answer_cmds
-from skill.config import Settings
-from skill.render import MESSAGE_SEPARATOR
-from skill.runtime import Connection
+from partnerboost_skill.api.errors import InvalidCredentials
+from partnerboost_skill.commands import answer_cmds
+from partnerboost_skill.config import Settings
+from partnerboost_skill.render import MESSAGE_SEPARATOR
+from partnerboost_skill.runtime import Connection
 
 __all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")
@@ -176,7 +176,7 @@ def test_an_unknown_partner_status_is_a_usage_error_naming_the_allowed_ones(
 def test_a_reader_that_stops_early_is_not_an_error(clean_env: Path) -> None:
     """`partnerboost … | head`: the closed pipe ends the command quietly, without an 'internal error'."""
     binary = Path(sys.executable).parent / "partnerboost"
-    command = [str(binary)] if binary.exists() else [sys.executable, "-m", "skill.cli"]
+    command = [str(binary)] if binary.exists() else [sys.executable, "-m", "partnerboost_skill.cli"]
     env = {key: value for key, value in os.environ.items() if not key.startswith("PARTNERBOOST_")}
     env.update(HOME=str(clean_env), PARTNERBOOST_CACHE_DIR=str(clean_env / "cache"))
     process = subprocess.Popen([*command, "review", "--group-by", "partner", "--format", "json"], env=env,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from answer_support import clean_env, run
 
-from skill.render import charts
+from partnerboost_skill.render import charts
 
 __all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")

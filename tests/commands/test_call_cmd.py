@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.cli import main
-from tools.catalogue import ACTIONS
+from partnerboost_skill.cli import main
+from partnerboost_tools.catalogue import ACTIONS
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,10 @@ import pytest
 from answer_support import clean_env, run
 from pydantic import SecretStr
 
-from skill.api.errors import UpstreamError
-from skill.commands import doctor_cmd
-from skill.config import Credentials, Settings
-from skill.runtime import Connection
+from partnerboost_skill.api.errors import UpstreamError
+from partnerboost_skill.commands import doctor_cmd
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.runtime import Connection
 
 __all__ = ["clean_env"]
 pytestmark = pytest.mark.usefixtures("clean_env")

@@ -12,10 +12,10 @@ import httpx2
 import pytest
 from answer_support import clean_env, run
 
-from skill.commands import init_cmd
-from skill.config import load_settings
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
-from skill.sandbox.credentials import (
+from partnerboost_skill.commands import init_cmd
+from partnerboost_skill.config import load_settings
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.sandbox.credentials import (
     SANDBOX_API_KEY,
     SANDBOX_BRAND_ID,
     SANDBOX_BRAND_SECRET,

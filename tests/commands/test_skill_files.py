@@ -17,12 +17,12 @@ from typing import Any
 import httpx2
 import pytest
 
-from skill.cli import build_parser
-from skill.config import ENV_VARS
-from skill.render import MESSAGE_SEPARATOR
-from skill.routing import route
-from skill.sandbox.world import DEFAULT_NOW
-from skill.server.transports import HEALTH_PATH
+from partnerboost_skill.cli import build_parser
+from partnerboost_skill.config import ENV_VARS
+from partnerboost_skill.render import MESSAGE_SEPARATOR
+from partnerboost_skill.routing import route
+from partnerboost_skill.sandbox.world import DEFAULT_NOW
+from partnerboost_skill.server.transports import HEALTH_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 SKILL = (ROOT / "SKILL.md").read_text()
@@ -162,8 +162,10 @@ def _port_free(port: int) -> bool:
 def test_the_image_command_and_health_check_work_outside_docker(tmp_path: Path) -> None:
     """No Docker engine here: run the image's CMD as is, then its HEALTHCHECK command against it."""
     binary = Path(sys.executable).parent / "partnerboost"
-    command = [str(binary), *docker_cmd()[1:]] if binary.exists() else [sys.executable, "-m", "skill.cli",
-                                                                         *docker_cmd()[1:]]
+    fallback = [sys.executable, "-m", "partnerboost_skill.cli"]
+    command = [str(binary) if binary.exists() else "", *docker_cmd()[1:]]
+    if not binary.exists():
+        command = [*fallback, *docker_cmd()[1:]]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERBOOST_")}
     env.update(HOME=str(tmp_path), PARTNERBOOST_MCP_TOKEN="t" * 40)
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -6,8 +6,8 @@ import anyio
 import pytest
 from reliability_support import QUESTIONS, RELIABILITY_WORLD, FakeTime, client_on, faulty_transport
 
-from skill.analysis.results import Answer
-from skill.sandbox.world import World
+from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.sandbox.world import World
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tools.base import Action
+from partnerboost_tools.base import Action
 
 
 def _load_samples() -> dict[str, dict[str, Any]]:

@@ -18,16 +18,16 @@ import anyio.lowlevel
 import httpx2
 from hypothesis import HealthCheck, settings
 
-from skill.analysis import answers
-from skill.analysis.results import Answer
-from skill.api.client import PartnerBoostClient
-from skill.cli import build_parser
-from skill.config import Credentials, Settings
-from skill.runtime import Connection
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
-from skill.sandbox import credentials as sandbox
-from skill.sandbox.faults import Faults
-from skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.cli import build_parser
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.runtime import Connection
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.sandbox import credentials as sandbox
+from partnerboost_skill.sandbox.faults import Faults
+from partnerboost_skill.sandbox.world import World, WorldConfig
 
 
 def fuzz_settings(examples: int) -> settings:

@@ -35,14 +35,14 @@ from reliability_support import (
     incomplete_notes,
 )
 
-from skill.analysis import answers
-from skill.analysis.results import Answer
-from skill.api.errors import PartnerBoostError
-from skill.config import Settings
-from skill.periods import resolve_period
-from skill.sandbox.faults import Faults
-from skill.sandbox.world import World
-from skill.server import build_server
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.api.errors import PartnerBoostError
+from partnerboost_skill.config import Settings
+from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.sandbox.faults import Faults
+from partnerboost_skill.sandbox.world import World
+from partnerboost_skill.server import build_server
 
 pytestmark = pytest.mark.anyio
 

@@ -17,16 +17,16 @@ from param_strategies import MINIMAL_PARAMS, field_keys, params_for, tool_argume
 from pydantic import ValidationError
 from reliability_support import Counting, FakeTime, client_on, faulty_transport, fuzz_settings
 
-from skill.api.params import field_name
-from skill.api.wire import build_request
-from skill.config import Settings
-from skill.input_errors import explain_validation_error
-from skill.runtime import Connection, sandbox_credentials
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
-from skill.sandbox.world import World, WorldConfig
-from skill.server import build_server
-from tools.base import Action
-from tools.catalogue import ACTIONS
+from partnerboost_skill.api.params import field_name
+from partnerboost_skill.api.wire import build_request
+from partnerboost_skill.config import Settings
+from partnerboost_skill.input_errors import explain_validation_error
+from partnerboost_skill.runtime import Connection, sandbox_credentials
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.server import build_server
+from partnerboost_tools.base import Action
+from partnerboost_tools.catalogue import ACTIONS
 
 MAX_ERROR_LENGTH = 3000
 """An error message echoes at most a short prefix of each bad value, never a 5000-character input."""

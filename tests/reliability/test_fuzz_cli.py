@@ -19,12 +19,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reliability_support import fuzz_settings, subcommands
 
-import skill.sandbox
-from skill.cli import main
-from skill.commands import init_cmd
-from skill.sandbox import sandbox_transport
-from skill.sandbox.world import World, WorldConfig
-from tools.catalogue import ACTIONS
+import partnerboost_skill.sandbox
+from partnerboost_skill.cli import main
+from partnerboost_skill.commands import init_cmd
+from partnerboost_skill.sandbox import sandbox_transport
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_tools.catalogue import ACTIONS
 
 CLI_WORLD = WorldConfig(seed=3, days=170, orders_per_day=12, n_partners=20)
 
@@ -85,7 +85,7 @@ def sandbox_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PARTNERBOOST_CACHE_DIR", str(tmp_path / "cache"))
     world = World.generate(CLI_WORLD)
-    monkeypatch.setattr(skill.sandbox, "_default_world", world)
+    monkeypatch.setattr(partnerboost_skill.sandbox, "_default_world", world)
     monkeypatch.setattr(init_cmd, "transport_for_tests", sandbox_transport(world))
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     return tmp_path

@@ -14,12 +14,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from reliability_support import Counting, FakeTime, client_on, faulty_transport, fuzz_settings
 
-from skill.analysis import answers
-from skill.analysis.metrics import AnalysisError
-from skill.analysis.results import Answer
-from skill.api.client import PartnerBoostClient
-from skill.periods import Period, PeriodError, resolve_period
-from skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.analysis.metrics import AnalysisError
+from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.periods import Period, PeriodError, resolve_period
+from partnerboost_skill.sandbox.world import World, WorldConfig
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 FUZZ = fuzz_settings(300)

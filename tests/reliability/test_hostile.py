@@ -21,14 +21,14 @@ import pytest
 from mcp import Client
 from reliability_support import FakeTime, client_on, faulty_transport
 
-from skill.analysis import answers
-from skill.analysis.results import Answer
-from skill.config import Settings
-from skill.render import LANGS, render, render_json
-from skill.render.formats import LIMITS, TEXT_FORMATS
-from skill.runtime import Connection, sandbox_credentials
-from skill.sandbox.world import World, WorldConfig
-from skill.server import build_server
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.config import Settings
+from partnerboost_skill.render import LANGS, render, render_json
+from partnerboost_skill.render.formats import LIMITS, TEXT_FORMATS
+from partnerboost_skill.runtime import Connection, sandbox_credentials
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.server import build_server
 
 HOSTILE = [
     "[click me](https://evil.example/phish)",

@@ -29,12 +29,12 @@ from param_strategies import MINIMAL_PARAMS
 from pydantic import SecretStr
 from reliability_support import LONG_RUNNING, subcommands
 
-from skill.api.client import PartnerBoostClient
-from skill.cli import main
-from skill.config import CREDENTIAL_FIELDS, ENV_VARS, Credentials, Settings
-from skill.runtime import Connection
-from skill.server import build_server
-from tools.catalogue import ACTIONS
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.cli import main
+from partnerboost_skill.config import CREDENTIAL_FIELDS, ENV_VARS, Credentials, Settings
+from partnerboost_skill.runtime import Connection
+from partnerboost_skill.server import build_server
+from partnerboost_tools.catalogue import ACTIONS
 
 RUN = f"CANARY{uuid.uuid4().hex[:12]}"
 """Part of every canary: a leak of any of them, or of a prefix, contains it."""
@@ -226,7 +226,7 @@ async def test_no_mcp_tool_reveals_a_credential(mode: Mode, caplog: pytest.LogCa
 
 # --- the servers as subprocesses: serve --http with the canary token, serve over stdio, sandbox ------------
 
-PARTNERBOOST = [sys.executable, "-m", "skill.cli"]
+PARTNERBOOST = [sys.executable, "-m", "partnerboost_skill.cli"]
 
 
 def subprocess_env(home: Path, base: str) -> dict[str, str]:

@@ -17,14 +17,14 @@ from mcp import Client
 from param_strategies import MINIMAL_PARAMS
 from reliability_support import Counting, FakeTime, client_on, faulty_transport
 
-import skill.sandbox
-from skill.api.errors import PartnerBoostError, RateLimited
-from skill.cli import main
-from skill.config import Settings
-from skill.runtime import Connection, sandbox_credentials
-from skill.sandbox.world import World, WorldConfig
-from skill.server import build_server
-from tools.catalogue import ACTIONS
+import partnerboost_skill.sandbox
+from partnerboost_skill.api.errors import PartnerBoostError, RateLimited
+from partnerboost_skill.cli import main
+from partnerboost_skill.config import Settings
+from partnerboost_skill.runtime import Connection, sandbox_credentials
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.server import build_server
+from partnerboost_tools.catalogue import ACTIONS
 
 WRITES = sorted(name for name, cls in ACTIONS.items() if cls.writes)
 WRITE_ENDPOINTS = {ACTIONS[name].endpoint for name in WRITES}
@@ -280,9 +280,9 @@ def cli_on_sandbox(
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("PARTNERBOOST_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(skill.sandbox, "_default_world", world)
+    monkeypatch.setattr(partnerboost_skill.sandbox, "_default_world", world)
     opened: list[Counting] = []
-    real = skill.sandbox.sandbox_transport
+    real = partnerboost_skill.sandbox.sandbox_transport
 
     def counted(*args: Any, **kwargs: Any) -> httpx2.AsyncBaseTransport:
         inner: httpx2.AsyncBaseTransport = real(*args, **kwargs)
@@ -291,5 +291,5 @@ def cli_on_sandbox(
         opened.append(Counting(inner))
         return opened[-1]
 
-    monkeypatch.setattr(skill.sandbox, "sandbox_transport", counted)
+    monkeypatch.setattr(partnerboost_skill.sandbox, "sandbox_transport", counted)
     return opened

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from skill.analysis.results import (
+from partnerboost_skill.analysis.results import (
     AbnormalOrder,
     BillCheck,
     BillLine,

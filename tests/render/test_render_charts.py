@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from render_support import HOSTILE_NAMES, monitor, review
 
-from skill.render import charts
+from partnerboost_skill.render import charts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from render_support import bill_check, comparison, every_result, media, monitor, review
 
-from skill.analysis.results import PerformanceReview
-from skill.render import i18n, render, render_json
-from skill.render.blocks import Data, Line
+from partnerboost_skill.analysis.results import PerformanceReview
+from partnerboost_skill.render import i18n, render, render_json
+from partnerboost_skill.render.blocks import Data, Line
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from render_support import HOSTILE_NAMES, every_result
 
-from skill.render import escape, render
+from partnerboost_skill.render import escape, render
 
 FORMATS = ("markdown", "discord", "feishu")
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from render_support import every_result, review
 
-from skill.render import MESSAGE_SEPARATOR, join_messages, render
-from skill.render.blocks import Bullets, Data, Document, Line, Table, Title
-from skill.render.formats import to_messages
+from partnerboost_skill.render import MESSAGE_SEPARATOR, join_messages, render
+from partnerboost_skill.render.blocks import Bullets, Data, Document, Line, Table, Title
+from partnerboost_skill.render.formats import to_messages
 
 LONG_NAMES = [f"Partner with a rather long name number {i} " + "é" * 80 for i in range(300)]
 CJK_NAMES = [f"深圳市某某跨境电商有限公司第{i}号推广渠道合作伙伴" for i in range(120)]

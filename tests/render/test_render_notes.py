@@ -7,8 +7,8 @@ import re
 import pytest
 from render_support import monitor, review
 
-from skill.render import render
-from skill.render.notes import iso_dates, note_text
+from partnerboost_skill.render import render
+from partnerboost_skill.render.notes import iso_dates, note_text
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_WORDS = re.compile(r"\b[a-z]{3,} [a-z]{3,} [a-z]{3,}\b")

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from render_support import bill_check, comparison, group, media, monitor, review
 
-from skill.analysis.results import AbnormalOrder, MetricChange, OrderFlag
-from skill.render import render
+from partnerboost_skill.analysis.results import AbnormalOrder, MetricChange, OrderFlag
+from partnerboost_skill.render import render
 
 
 def table_rows(text: str) -> list[list[str]]:

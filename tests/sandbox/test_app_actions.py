@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_app_support import call, client_for, data_of, fixed_app, minimal_params, small_world, state_of
 
-from tools.catalogue import ACTIONS
+from partnerboost_tools.catalogue import ACTIONS
 
 pytestmark = pytest.mark.anyio
 

@@ -15,9 +15,9 @@ from test_app_support import (
     fixed_app,
 )
 
-from skill.sandbox import credentials as cred
-from skill.sandbox import default_world
-from skill.sandbox.handlers.auth import brand_signature
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox import default_world
+from partnerboost_skill.sandbox.handlers.auth import brand_signature
 
 pytestmark = pytest.mark.anyio
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 import pytest
 from test_app_support import money_cents, unix, world_totals
 
-from skill.api.client import PartnerBoostClient
-from skill.config import Credentials
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, default_world, sandbox_transport
-from skill.sandbox import credentials as cred
-from skill.sandbox.faults import Faults
-from tools.amazon import AmazonReport
-from tools.brand import BrandListClicks, BrandTransactionReportCursor
-from tools.merchant import MerchantListTransactions, MerchantTransactionStats
-from tools.publisher import PublisherListClicks
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.config import Credentials
+from partnerboost_skill.sandbox import (
+    SANDBOX_AMAZON_BASE_URL,
+    SANDBOX_BASE_URL,
+    default_world,
+    sandbox_transport,
+)
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox.faults import Faults
+from partnerboost_tools.amazon import AmazonReport
+from partnerboost_tools.brand import BrandListClicks, BrandTransactionReportCursor
+from partnerboost_tools.merchant import MerchantListTransactions, MerchantTransactionStats
+from partnerboost_tools.publisher import PublisherListClicks
 
 pytestmark = pytest.mark.anyio
 START, END = unix("2026-09-01"), unix("2026-09-30T23:59:59")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from test_app_support import call, client_for, data_of, fixed_app, money_cents, unix, world_totals
 
-from skill.sandbox import default_world
+from partnerboost_skill.sandbox import default_world
 
 pytestmark = pytest.mark.anyio
 

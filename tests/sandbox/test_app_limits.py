@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from test_app_support import FIXED_NOW, call, client_for, data_of, error_of
 
-from skill.sandbox import default_world
-from skill.sandbox.app import create_app
+from partnerboost_skill.sandbox import default_world
+from partnerboost_skill.sandbox.app import create_app
 
 pytestmark = pytest.mark.anyio
 HOUR = {"begin_date": "2026-11-19 10:00:00", "end_date": "2026-11-19 11:00:00"}

@@ -8,16 +8,16 @@ import httpx2
 import pytest
 from test_app_support import call, data_of
 
-from skill.sandbox import (
+from partnerboost_skill.sandbox import (
     SANDBOX_AMAZON_BASE_URL,
     SANDBOX_BASE_URL,
     default_world,
     sandbox_app,
     sandbox_transport,
 )
-from skill.sandbox import credentials as cred
-from skill.sandbox.faults import Faults
-from skill.sandbox.serve import banner
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox.faults import Faults
+from partnerboost_skill.sandbox.serve import banner
 
 pytestmark = pytest.mark.anyio
 
@@ -73,7 +73,7 @@ def test_the_banner_names_the_base_urls_every_credential_and_the_faults() -> Non
 def test_run_sandbox_prints_the_banner_before_serving(monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
 
-    from skill.sandbox import serve
+    from partnerboost_skill.sandbox import serve
 
     served = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.update(kwargs, app=app))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_app_support import call, client_for, data_of, error_of, fixed_app, money_cents
 
-from skill.sandbox import default_world
+from partnerboost_skill.sandbox import default_world
 
 pytestmark = pytest.mark.anyio
 OCTOBER = {"start_date": "2026-10-01", "end_date": "2026-10-31T23:59:59Z"}

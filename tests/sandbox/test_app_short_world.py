@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_app_support import call, client_for, data_of, fixed_app, money_cents, unix, world_totals
 
-from skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.sandbox.world import World, WorldConfig
 
 pytestmark = pytest.mark.anyio
 

@@ -15,13 +15,13 @@ import httpx2
 import pandas as pd
 from starlette.applications import Starlette
 
-from skill.sandbox import SANDBOX_BASE_URL
-from skill.sandbox import credentials as cred
-from skill.sandbox.app import create_app
-from skill.sandbox.handlers.amazon import link_id_for
-from skill.sandbox.handlers.state import SandboxState
-from skill.sandbox.world import World, WorldConfig
-from tools.catalogue import ACTIONS
+from partnerboost_skill.sandbox import SANDBOX_BASE_URL
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox.app import create_app
+from partnerboost_skill.sandbox.handlers.amazon import link_id_for
+from partnerboost_skill.sandbox.handlers.state import SandboxState
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_tools.catalogue import ACTIONS
 
 FIXED_NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 SMALL_CONFIG = WorldConfig(seed=11, days=160, orders_per_day=60, n_partners=40)

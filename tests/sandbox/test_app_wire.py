@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from test_app_support import call, client_for, data_of, error_of, fixed_app, query_pairs, unix
 
-from skill.sandbox import credentials as cred
-from skill.sandbox import default_world
-from tools.catalogue import ACTIONS
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox import default_world
+from partnerboost_tools.catalogue import ACTIONS
 
 pytestmark = pytest.mark.anyio
 KEY = {"X-Api-Key": cred.SANDBOX_API_KEY}

@@ -8,10 +8,10 @@ import time
 import pytest
 from test_app_support import FIXED_NOW, call, client_for, data_of, error_of, small_world
 
-from skill.sandbox import credentials as cred
-from skill.sandbox import default_world
-from skill.sandbox.app import create_app
-from skill.sandbox.faults import Faults
+from partnerboost_skill.sandbox import credentials as cred
+from partnerboost_skill.sandbox import default_world
+from partnerboost_skill.sandbox.app import create_app
+from partnerboost_skill.sandbox.faults import Faults
 
 pytestmark = pytest.mark.anyio
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skill.sandbox.anomalies import ANOMALY_KINDS
-from skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
+from partnerboost_skill.sandbox.anomalies import ANOMALY_KINDS
+from partnerboost_skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from server_support import SMALL_WORLD
 
-from skill.config import Settings
-from skill.sandbox.world import World
+from partnerboost_skill.config import Settings
+from partnerboost_skill.sandbox.world import World
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from mcp.types import CallToolResult
 
-from skill.api.client import PartnerBoostClient
-from skill.config import Settings
-from skill.runtime import Connection, sandbox_credentials
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
-from skill.sandbox.world import World, WorldConfig
-from skill.server.state import ConnectFactory
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.config import Settings
+from partnerboost_skill.runtime import Connection, sandbox_credentials
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.sandbox.world import World, WorldConfig
+from partnerboost_skill.server.state import ConnectFactory
 
 SMALL_WORLD = WorldConfig(days=200, orders_per_day=30, n_partners=40)
 

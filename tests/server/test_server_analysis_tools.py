@@ -10,13 +10,13 @@ import pytest
 from mcp import Client
 from server_support import text_of
 
-from skill.analysis import answers
-from skill.config import Settings
-from skill.render import render
-from skill.runtime import DEMO_NOTICE, connect
-from skill.sandbox import default_world
-from skill.server import build_server
-from skill.server.summaries import DATA_NOTE
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.config import Settings
+from partnerboost_skill.render import render
+from partnerboost_skill.runtime import DEMO_NOTICE, connect
+from partnerboost_skill.sandbox import default_world
+from partnerboost_skill.server import build_server
+from partnerboost_skill.server.summaries import DATA_NOTE
 
 ANALYSIS = ["review_performance", "monitor_orders", "check_bill", "partner_media", "compare_periods"]
 

@@ -9,15 +9,15 @@ import pytest
 from mcp import Client
 from server_support import text_of
 
-from skill.api.client import PartnerBoostClient
-from skill.api.errors import IncompleteData
-from skill.config import Credentials, Settings
-from skill.runtime import Connection
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
-from skill.sandbox.world import World
-from skill.server import build_server
-from skill.server.state import ConnectFactory
-from skill.server.tool_base import error_text
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.api.errors import IncompleteData
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.runtime import Connection
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.sandbox.world import World
+from partnerboost_skill.server import build_server
+from partnerboost_skill.server.state import ConnectFactory
+from partnerboost_skill.server.tool_base import error_text
 
 WRONG_KEY = "pbk_wrong_key_0123456789"
 

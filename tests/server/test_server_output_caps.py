@@ -9,14 +9,14 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
-from skill.config import Settings
-from skill.runtime import connect
-from skill.server import build_server
-from skill.server.action_results import write_result
-from skill.server.output_cap import MAX_TEXT_BYTES, largest_fitting, shrink_lists
-from skill.server.output_models import WriteResult
-from tools.brand import BrandListClicks
-from tools.merchant import MerchantListTransactions
+from partnerboost_skill.config import Settings
+from partnerboost_skill.runtime import connect
+from partnerboost_skill.server import build_server
+from partnerboost_skill.server.action_results import write_result
+from partnerboost_skill.server.output_cap import MAX_TEXT_BYTES, largest_fitting, shrink_lists
+from partnerboost_skill.server.output_models import WriteResult
+from partnerboost_tools.brand import BrandListClicks
+from partnerboost_tools.merchant import MerchantListTransactions
 
 
 def text_size(result: CallToolResult) -> int:

@@ -8,12 +8,12 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 
-from skill.config import Settings
-from skill.runtime import DEMO_NOTICE
-from skill.sandbox import default_world
-from skill.server import build_server
-from skill.server.prompts import PROMPTS_DIR, load_templates
-from skill.server.resources import ACCOUNT_URI, GLOSSARY_URI
+from partnerboost_skill.config import Settings
+from partnerboost_skill.runtime import DEMO_NOTICE
+from partnerboost_skill.sandbox import default_world
+from partnerboost_skill.server import build_server
+from partnerboost_skill.server.prompts import PROMPTS_DIR, load_templates
+from partnerboost_skill.server.resources import ACCOUNT_URI, GLOSSARY_URI
 
 PROMPTS = {"review_performance", "monitor_orders", "check_bill", "partner_media"}
 

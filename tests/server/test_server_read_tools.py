@@ -8,12 +8,12 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
-from skill.config import Settings
-from skill.runtime import DEMO_NOTICE
-from skill.sandbox import default_world
-from skill.sandbox.credentials import SANDBOX_API_KEY, SANDBOX_BRAND_SECRET, SANDBOX_BRAND_TOKEN
-from skill.server import build_server
-from tools.catalogue import ACTIONS
+from partnerboost_skill.config import Settings
+from partnerboost_skill.runtime import DEMO_NOTICE
+from partnerboost_skill.sandbox import default_world
+from partnerboost_skill.sandbox.credentials import SANDBOX_API_KEY, SANDBOX_BRAND_SECRET, SANDBOX_BRAND_TOKEN
+from partnerboost_skill.server import build_server
+from partnerboost_tools.catalogue import ACTIONS
 
 OCTOBER = {"begin_date": "2026-10-01", "end_date": "2026-10-31"}
 

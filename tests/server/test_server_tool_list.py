@@ -11,9 +11,9 @@ import pytest
 from mcp import Client
 from mcp.types import Tool
 
-from skill.config import Credentials, Settings
-from skill.server import build_server
-from tools.catalogue import ACTIONS
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.server import build_server
+from partnerboost_tools.catalogue import ACTIONS
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tools.json"
 ANALYSIS = {"review_performance", "monitor_orders", "check_bill", "partner_media", "compare_periods"}

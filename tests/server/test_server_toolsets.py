@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from skill.config import Credentials, Settings
-from skill.server.toolsets import ToolsetError, parse_toolsets, select
-from tools.catalogue import ACTIONS
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.server.toolsets import ToolsetError, parse_toolsets, select
+from partnerboost_tools.catalogue import ACTIONS
 
 PUBLISHER_ONLY = Settings(credentials=Credentials(publisher_token="p" * 30))
 BRAND = Settings(credentials=Credentials(brand_id="1234", brand_token="t" * 30, brand_secret="s" * 60))

@@ -17,8 +17,8 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from server_support import text_of
 
-from skill.runtime import DEMO_NOTICE
-from skill.server.transports import is_loopback, required_token
+from partnerboost_skill.runtime import DEMO_NOTICE
+from partnerboost_skill.server.transports import is_loopback, required_token
 
 TOKEN = "test-token-0f9e8d7c6b5a49382716"
 PARTNERBOOST = Path(sys.executable).with_name("partnerboost")
@@ -27,7 +27,7 @@ PARTNERBOOST = Path(sys.executable).with_name("partnerboost")
 def serve_command(*args: str) -> list[str]:
     if PARTNERBOOST.exists():
         return [str(PARTNERBOOST), "serve", *args]
-    return [sys.executable, "-m", "skill.cli", "serve", *args]
+    return [sys.executable, "-m", "partnerboost_skill.cli", "serve", *args]
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:

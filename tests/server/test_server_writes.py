@@ -8,12 +8,12 @@ import pytest
 from mcp import Client
 from server_support import connect_to, text_of
 
-from skill.config import Settings
-from skill.sandbox.credentials import SANDBOX_BRAND_ID, SANDBOX_BRAND_SECRET, SANDBOX_BRAND_TOKEN
-from skill.sandbox.world import World
-from skill.server import build_server
-from tools.brand import BrandCreateOrder
-from tools.catalogue import ACTIONS
+from partnerboost_skill.config import Settings
+from partnerboost_skill.sandbox.credentials import SANDBOX_BRAND_ID, SANDBOX_BRAND_SECRET, SANDBOX_BRAND_TOKEN
+from partnerboost_skill.sandbox.world import World
+from partnerboost_skill.server import build_server
+from partnerboost_tools.brand import BrandCreateOrder
+from partnerboost_tools.catalogue import ACTIONS
 
 WRITES = {name for name, cls in ACTIONS.items() if cls.writes}
 NEW_ORDER = {"order_number": "MCP-TEST-0001", "currency": "usd", "trans_time": "2026-11-19T10:00:00Z",

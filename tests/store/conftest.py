@@ -3,7 +3,7 @@
 import pytest
 from store_support import small_world
 
-from skill.sandbox.world import World
+from partnerboost_skill.sandbox.world import World
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx2
 
-from skill.analysis.results import Answer
-from skill.api.client import PartnerBoostClient
-from skill.runtime import sandbox_credentials
-from skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
-from skill.sandbox.app import create_app
-from skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
-from skill.store import AccountStore, CachingClient, SettlePolicy, account_file
+from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.runtime import sandbox_credentials
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
+from partnerboost_skill.sandbox.app import create_app
+from partnerboost_skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
+from partnerboost_skill.store import AccountStore, CachingClient, SettlePolicy, account_file
 
 NOW = DEFAULT_NOW
 LIST4 = "/a/transaction/list4"

@@ -9,14 +9,14 @@ import httpx2
 import pytest
 from store_support import NOW, Sandbox, store_path
 
-from skill import runtime
-from skill.analysis import answers
-from skill.api.client import PartnerBoostClient
-from skill.config import Credentials, Settings
-from skill.runtime import sandbox_credentials
-from skill.sandbox import SANDBOX_BASE_URL
-from skill.store import AccountStore, CachingClient, account_file
-from tools.merchant import MerchantListTransactions
+from partnerboost_skill import runtime
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.runtime import sandbox_credentials
+from partnerboost_skill.sandbox import SANDBOX_BASE_URL
+from partnerboost_skill.store import AccountStore, CachingClient, account_file
+from partnerboost_tools.merchant import MerchantListTransactions
 
 OTHER_KEY = "other-merchant-key-5d1c0e"
 JUNE = MerchantListTransactions(

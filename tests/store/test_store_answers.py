@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from store_support import LIST4, NOW, STATS, Sandbox, caching, without_notes
 
-from skill.analysis import answers
-from tools.brand import BrandCreateOrder, BrandVoidOrder
+from partnerboost_skill.analysis import answers
+from partnerboost_tools.brand import BrandCreateOrder, BrandVoidOrder
 
 RECENT = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
 """Inside the review period (Aug 1 – Oct 31) and inside the 90-day settle window before NOW (Nov 20)."""

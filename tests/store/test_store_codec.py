@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from store_support import NOW, Sandbox
 
-from skill.analysis import sandbox_records
-from skill.analysis.frames import empty_orders, orders_frame
-from skill.store.codec import CodecError, assemble, decode, encode, part_of
-from skill.store.orders import compact, split_by_day
-from skill.store.signatures import api_signature, part_signature
-from tools.merchant import MerchantTransactionStats
+from partnerboost_skill.analysis import sandbox_records
+from partnerboost_skill.analysis.frames import empty_orders, orders_frame
+from partnerboost_skill.store.codec import CodecError, assemble, decode, encode, part_of
+from partnerboost_skill.store.orders import compact, split_by_day
+from partnerboost_skill.store.signatures import api_signature, part_signature
+from partnerboost_tools.merchant import MerchantTransactionStats
 
 JULY = (datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 8, 1, tzinfo=UTC))
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from store_support import Sandbox, caching
 
-from skill.api.errors import UpstreamError
-from tools.brand import BrandListPublishers, BrandSetPublisherStatus
-from tools.merchant import MerchantListBills, MerchantPerformanceList
+from partnerboost_skill.api.errors import UpstreamError
+from partnerboost_tools.brand import BrandListPublishers, BrandSetPublisherStatus
+from partnerboost_tools.merchant import MerchantListBills, MerchantPerformanceList
 
 PERFORMANCE = "/a/performance/list_v2"
 JUNE = {

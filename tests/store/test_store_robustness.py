@@ -8,8 +8,8 @@ import time
 import pytest
 from store_support import NOW, Sandbox, caching, store_path, without_notes
 
-from skill.analysis import answers
-from skill.store import AccountStore
+from partnerboost_skill.analysis import answers
+from partnerboost_skill.store import AccountStore
 
 
 async def fresh_review(sandbox: Sandbox):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.config import ConfigError, load_settings
+from partnerboost_skill.config import ConfigError, load_settings
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:

@@ -11,11 +11,11 @@ import pytest
 from pydantic import BaseModel
 from tool_samples import MINIMAL_PARAMS
 
-from tools.base import FAMILIES, Action
-from tools.brand import OrderSku
-from tools.catalogue import ACTIONS, UnknownAction, actions_by_family, get_action
-from tools.inferred_names import INFERRED_ENDPOINTS, INFERRED_PARAMETERS
-from tools.merchant import MERCHANT_MAX_PAGE_SIZE
+from partnerboost_tools.base import FAMILIES, Action
+from partnerboost_tools.brand import OrderSku
+from partnerboost_tools.catalogue import ACTIONS, UnknownAction, actions_by_family, get_action
+from partnerboost_tools.inferred_names import INFERRED_ENDPOINTS, INFERRED_PARAMETERS
+from partnerboost_tools.merchant import MERCHANT_MAX_PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -229,7 +229,7 @@ def test_unknown_family_is_rejected() -> None:
 
 
 def test_no_tools_module_imports_skill() -> None:
-    for path in sorted((ROOT / "tools").glob("*.py")):
+    for path in sorted((ROOT / "tools" / "partnerboost_tools").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -239,4 +239,5 @@ def test_no_tools_module_imports_skill() -> None:
             else:
                 continue
             for module in modules:
-                assert module != "skill" and not module.startswith("skill."), f"{path.name} imports {module}"
+                package = module.split(".")[0]
+                assert package != "partnerboost_skill", f"{path.name} imports {module}"

@@ -14,8 +14,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tools.base import Action
-from tools.catalogue import ACTIONS
+from partnerboost_tools.base import Action
+from partnerboost_tools.catalogue import ACTIONS
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tool_schemas.json"
 MAX_SCHEMA_CHARS = 3500

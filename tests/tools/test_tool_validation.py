@@ -9,9 +9,9 @@ import pytest
 from pydantic import ValidationError
 from tool_samples import MINIMAL_PARAMS
 
-from tools.amazon import AmazonLinksFromAsins, AmazonReport, AmazonSearchProducts
-from tools.base import Action
-from tools.brand import (
+from partnerboost_tools.amazon import AmazonLinksFromAsins, AmazonReport, AmazonSearchProducts
+from partnerboost_tools.base import Action
+from partnerboost_tools.brand import (
     BrandCreateBonus,
     BrandCreateCreative,
     BrandCreateOrder,
@@ -23,9 +23,13 @@ from tools.brand import (
     BrandUpdateCreative,
     BrandVoidOrder,
 )
-from tools.catalogue import ACTIONS
-from tools.merchant import MerchantListTransactions, MerchantPerformanceChart, MerchantSearchPartners
-from tools.publisher import (
+from partnerboost_tools.catalogue import ACTIONS
+from partnerboost_tools.merchant import (
+    MerchantListTransactions,
+    MerchantPerformanceChart,
+    MerchantSearchPartners,
+)
+from partnerboost_tools.publisher import (
     PublisherListBrands,
     PublisherListClicks,
     PublisherListCoupons,

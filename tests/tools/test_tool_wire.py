@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from tool_samples import MINIMAL_PARAMS
 
-from tools.amazon import AmazonLinksFromAsins, AmazonReport, AmazonSearchProducts
-from tools.brand import (
+from partnerboost_tools.amazon import AmazonLinksFromAsins, AmazonReport, AmazonSearchProducts
+from partnerboost_tools.brand import (
     BrandCreateBonus,
     BrandCreateCreative,
     BrandCreateOrder,
@@ -20,9 +20,9 @@ from tools.brand import (
     BrandTransactionReportCursor,
     BrandUpsertProduct,
 )
-from tools.catalogue import ACTIONS
-from tools.merchant import MerchantListBills, MerchantListTransactions, MerchantPerformanceChart
-from tools.publisher import PublisherListClicks, PublisherListTransactions
+from partnerboost_tools.catalogue import ACTIONS
+from partnerboost_tools.merchant import MerchantListBills, MerchantListTransactions, MerchantPerformanceChart
+from partnerboost_tools.publisher import PublisherListClicks, PublisherListTransactions
 
 # 2026-09-01 00:00:00 UTC and the documented brand example time, computed independently of the code under test
 SEPT_1_2026 = calendar.timegm((2026, 9, 1, 0, 0, 0))

@@ -1,0 +1,234 @@
+"""The four merchant questions (plus period comparison) end to end: phrase → period → fetch → frames → answer.
+
+Each entry point resolves the period phrase at `now` (default: the current time; the sandbox passes its frozen
+now) in timezone `tz` (callers read PARTNERBOOST_TIMEZONE), fetches exactly what the answer needs, and returns
+the typed result with `complete` and `notes` telling whether every page arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, TypeVar
+
+import anyio
+import pandas as pd
+
+from partnerboost_skill.analysis import metrics
+from partnerboost_skill.analysis.billing import BILL_MONTH, check_bill, month_period
+from partnerboost_skill.analysis.compare import compare_periods
+from partnerboost_skill.analysis.dataset import (
+    Fetched,
+    load_bills,
+    load_clicks_for,
+    load_orders,
+    load_orders_of_bill,
+    load_partners,
+    merge_orders,
+)
+from partnerboost_skill.analysis.frames import empty_orders
+from partnerboost_skill.analysis.monitor import monitor_orders
+from partnerboost_skill.analysis.partners import partner_media
+from partnerboost_skill.analysis.results import (
+    Answer,
+    BillCheck,
+    OrderMonitor,
+    PartnerMedia,
+    PerformanceReview,
+    PeriodComparison,
+)
+from partnerboost_skill.analysis.review import review_performance
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.periods import Period, PeriodError, resolve_period
+
+DEFAULT_REVIEW_PERIOD = "last three months"
+DEFAULT_MONITOR_PERIOD = "last 7 days"
+DEFAULT_BILL_MONTH = "last month"
+DEFAULT_MEDIA_PERIOD = "last 30 days"
+MAX_BILL_FOLLOW_UPS = 10
+"""Bills that do not reconcile are re-checked against every order carrying their id, up to this many."""
+_MARGIN = timedelta(days=1)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+"""No PartnerBoost data is older; earlier periods are refused before anything is fetched."""
+
+ResultT = TypeVar("ResultT", bound=Answer)
+
+
+def _period(phrase: str, now: datetime | None, tz: str) -> Period:
+    return resolve_period(phrase, now=now or datetime.now(UTC), tz=tz)
+
+
+def _on_record(*periods: Period) -> None:
+    for period in periods:
+        if period.start < EARLIEST:
+            raise PeriodError(f"{period.label} is before 2000; PartnerBoost keeps no data that old. "
+                              "Ask about a recent period, e.g. 'last month' or '上个月'.")
+
+
+def _finish(result: ResultT, fetched: Fetched) -> ResultT:
+    result.complete = result.complete and fetched.complete
+    result.notes = [*fetched.notes, *result.notes]
+    return result
+
+
+async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
+    """Run two fetches concurrently."""
+    results: list[Any] = [None, None]
+
+    async def run(index: int, job: Awaitable[Any]) -> None:
+        results[index] = await job
+
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(run, 0, first)
+            group.start_soon(run, 1, second)
+    except BaseExceptionGroup as failed:
+        raise _first_leaf(failed) from None
+    return results[0], results[1]
+
+
+def _first_leaf(error: BaseException) -> BaseException:
+    """The error callers handle (a PartnerBoostError, a PeriodError) instead of the task group's wrapper."""
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    return error
+
+
+async def review(
+    client: PartnerBoostClient,
+    phrase: str = DEFAULT_REVIEW_PERIOD,
+    group_by: str = "channel_type",
+    *,
+    now: datetime | None = None,
+    tz: str = "UTC",
+) -> PerformanceReview:
+    """ "Review the last three months": ROI per channel (or partner, type, country, device, month), advice."""
+    metrics.check_group_by(group_by)
+    period = _period(phrase, now, tz)
+    previous = period.comparison()
+    _on_record(period, previous)
+    fetched = Fetched()
+    orders, clicks = await _both(
+        load_orders(client, previous.start, period.end, fetched),
+        load_clicks_for(client, [period, previous], fetched, "day" if group_by == "month" else "medium"),
+    )
+    return _finish(review_performance(orders, clicks, period, group_by), fetched)
+
+
+async def monitor(
+    client: PartnerBoostClient,
+    phrase: str = DEFAULT_MONITOR_PERIOD,
+    *,
+    now: datetime | None = None,
+    tz: str = "UTC",
+) -> OrderMonitor:
+    """ "How are recent orders doing": metrics vs the previous period, best channels, abnormal orders."""
+    period = _period(phrase, now, tz)
+    previous = period.comparison()
+    _on_record(period, previous)
+    fetched = Fetched()
+    orders, clicks = await _both(
+        load_orders(client, previous.start, period.end, fetched),
+        load_clicks_for(client, [period, previous], fetched),
+    )
+    return _finish(monitor_orders(orders, period, clicks=clicks), fetched)
+
+
+async def bills(
+    client: PartnerBoostClient,
+    month: str = DEFAULT_BILL_MONTH,
+    *,
+    now: datetime | None = None,
+    tz: str = "UTC",
+    by: Literal["period", "issued"] = "period",
+) -> BillCheck:
+    """ "Check my bill from last month": the month's bills, exact totals, reconciliation against orders."""
+    period = _period(month, now, tz)
+    if period.unit != "month" or period.count != 1 or period.to_date:
+        raise metrics.AnalysisError(
+            f"a bill check needs one complete calendar month, e.g. 'last month', '2026-10' or '上个月'; "
+            f"{month!r} means {period.label}"
+        )
+    _on_record(period)
+    fetched = Fetched()
+    if by == "period":
+        issued_until = (pd.Timestamp(period.end) + pd.DateOffset(months=1)).to_pydatetime()
+        bill_frame, orders = await _both(
+            load_bills(client, period.start, issued_until, fetched),
+            load_orders(client, period.start - _MARGIN, period.end + _MARGIN, fetched),
+        )
+    else:
+        # Bills issued in the month cover earlier months: reconcile them against the orders of those months.
+        bill_frame = await load_bills(client, period.start, period.end, fetched)
+        orders = await _orders_of_months(client, bill_frame, period, fetched)
+    result = check_bill(bill_frame, orders, period, by=by)
+    follow_ups = [d.bill_id for d in result.discrepancies if d.bill_id.isdigit()][:MAX_BILL_FOLLOW_UPS]
+    if follow_ups:
+        extra = [await load_orders_of_bill(client, int(bill_id), fetched) for bill_id in follow_ups]
+        result = check_bill(bill_frame, merge_orders(orders, *extra), period, by=by)
+    if by == "period" and period.as_of is not None:
+        result.notes.append(f"{result.month} is not over yet: its bills are issued after the month ends")
+    return _finish(result, fetched)
+
+
+async def _orders_of_months(
+    client: PartnerBoostClient, bill_frame: pd.DataFrame, issued: Period, fetched: Fetched
+) -> pd.DataFrame:
+    """The orders of every month the bills cover (their `period`), or none when there are no bills."""
+    months = sorted({m for m in bill_frame["month"].astype(str) if BILL_MONTH.fullmatch(m)})
+    if not months:
+        return empty_orders()
+    first = month_period(months[0], issued.timezone)
+    last = month_period(months[-1], issued.timezone)
+    return await load_orders(client, first.start - _MARGIN, last.end + _MARGIN, fetched)
+
+
+async def media(
+    client: PartnerBoostClient,
+    phrase: str = DEFAULT_MEDIA_PERIOD,
+    status: str | None = "joined",
+    *,
+    now: datetime | None = None,
+    tz: str = "UTC",
+) -> PartnerMedia:
+    """ "Which media am I partnering with": every partnered medium, the portfolio's structure, activity."""
+    period = _period(phrase, now, tz)
+    _on_record(period)
+    fetched = Fetched()
+    partners: pd.DataFrame | None
+    (orders, clicks), partners = await _both(
+        _both(
+            load_orders(client, period.start, period.end, fetched), load_clicks_for(client, [period], fetched)
+        ),
+        load_partners(client, status, fetched),
+    )
+    return _finish(partner_media(partners, orders, clicks, period, status=status), fetched)
+
+
+async def compare(
+    client: PartnerBoostClient,
+    phrase: str = "last month",
+    against: Literal["previous", "year_before"] = "previous",
+    group_by: str = "channel_type",
+    *,
+    now: datetime | None = None,
+    tz: str = "UTC",
+) -> PeriodComparison:
+    """Month-on-month (against="previous") or year-on-year (against="year_before") comparison."""
+    metrics.check_group_by(group_by)
+    if against not in ("previous", "year_before"):
+        raise metrics.AnalysisError(f"against must be 'previous' or 'year_before'; got {against!r}")
+    period = _period(phrase, now, tz)
+    other = period.comparison(against)
+    _on_record(period, other)
+    fetched = Fetched()
+    clicks_by = "day" if group_by == "month" else "medium"
+    (orders_a, orders_b), clicks = await _both(
+        _both(
+            load_orders(client, period.start, period.end, fetched),
+            load_orders(client, other.start, other.end, fetched),
+        ),
+        load_clicks_for(client, [period, other], fetched, clicks_by),
+    )
+    orders = merge_orders(orders_a, orders_b)
+    return _finish(compare_periods(orders, clicks, period, other, group_by), fetched)

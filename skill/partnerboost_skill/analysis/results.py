@@ -1,0 +1,280 @@
+"""Typed results of the analyses: what the renderers, the MCP tools and the CLI show.
+
+Money is `Decimal` with two places (exact, from integer cents). Money is never summed across currencies:
+every money figure lives in a per-currency map (`money: {"USD": ..., "EUR": ...}`) next to the counts (clicks,
+orders) that do not depend on currency. Undefined ratios (zero clicks, zero commission) are None, never
+inf/NaN.
+Every result echoes its resolved period and says whether the data behind it was complete.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from partnerboost_skill.periods import Period
+
+GroupBy = Literal["channel_type", "partner", "partner_type", "country", "device", "month", "medium"]
+GROUP_BY_CHOICES: tuple[str, ...] = (
+    "channel_type",
+    "partner",
+    "partner_type",
+    "country",
+    "device",
+    "month",
+    "medium",
+)
+RecommendationKind = Literal["scale", "fix", "watch", "cut", "concentration"]
+ReasonCode = Literal[
+    "voided",
+    "duplicate_order_number",
+    "amount_outlier",
+    "commission_rate_outlier",
+    "burst",
+    "repeat_customer",
+    "void_spike",
+]
+Evidence = dict[str, float | int | str | None]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid")
+
+
+class PeriodEcho(_Model):
+    """The exact range an answer covers."""
+
+    start: datetime
+    end: datetime
+    timezone: str
+    label: str
+    convention: str
+    phrase: str
+
+    @classmethod
+    def of(cls, period: Period) -> PeriodEcho:
+        return cls(
+            start=period.start,
+            end=period.end,
+            timezone=period.timezone,
+            label=period.label,
+            convention=period.convention,
+            phrase=period.phrase,
+        )
+
+
+class Answer(_Model):
+    """Common to every answer: the period, and whether the data behind it was complete."""
+
+    period: PeriodEcho
+    complete: bool = True
+    notes: list[str] = Field(default_factory=list)
+
+
+class CurrencyFigures(_Model):
+    """Money figures of one group in one currency. Sales and commission count non-void orders only."""
+
+    currency: str
+    orders: int
+    valid_orders: int
+    sales: Decimal
+    commission: Decimal
+    roas: float | None = Field(description="sales ÷ commission")
+    roi: float | None = Field(description="(sales − commission) ÷ commission")
+    aov: Decimal | None = Field(description="sales ÷ valid orders")
+    effective_commission_rate: float | None = Field(description="commission ÷ sales")
+    share_of_sales: float | None = Field(description="this group's share of all sales in this currency")
+    previous_sales: Decimal | None = None
+    sales_change: float | None = Field(default=None, description="relative change vs the previous period")
+
+
+class GroupFigures(_Model):
+    """One group's figures (or the totals): currency-independent counts plus a per-currency money map."""
+
+    key: str
+    label: str
+    clicks: int | None = Field(description="None when clicks cannot be attributed to this dimension")
+    orders: int
+    valid_orders: int
+    void_orders: int
+    conversion_rate: float | None = Field(description="valid orders ÷ clicks")
+    void_rate: float | None
+    money: dict[str, CurrencyFigures]
+    previous_valid_orders: int | None = None
+    valid_orders_change: float | None = None
+
+
+class Concentration(_Model):
+    """The top partner's share of a currency's sales."""
+
+    currency: str
+    partner_id: str
+    partner_name: str
+    share_of_sales: float | None
+    partners_with_sales: int
+
+
+class Recommendation(_Model):
+    kind: RecommendationKind
+    group: str
+    label: str
+    currency: str | None = None
+    rule: str
+    action: str
+    evidence: Evidence
+
+
+class PerformanceReview(Answer):
+    group_by: GroupBy
+    previous_period: PeriodEcho
+    totals: GroupFigures
+    previous_totals: GroupFigures
+    groups: list[GroupFigures]
+    concentration: list[Concentration]
+    recommendations: list[Recommendation]
+    thresholds: dict[str, float]
+
+
+class OrderFlag(_Model):
+    code: ReasonCode
+    detail: str
+
+
+class AbnormalOrder(_Model):
+    order_id: str
+    time: datetime
+    partner_id: str
+    partner_name: str
+    medium: str
+    currency: str
+    amount: Decimal
+    commission: Decimal
+    status: str
+    flags: list[OrderFlag]
+
+
+class OrderMonitor(Answer):
+    previous_period: PeriodEcho
+    totals: GroupFigures
+    previous_totals: GroupFigures
+    new_customer_share: float | None
+    best_channels: list[GroupFigures]
+    abnormal_orders: list[AbnormalOrder]
+    abnormal_counts: dict[str, int]
+    thresholds: dict[str, float]
+
+
+class BillLine(_Model):
+    bill_id: str
+    bill_no: str
+    medium: str
+    medium_name: str
+    month: str
+    currency: str
+    amount: Decimal
+    order_count: int
+    status: str
+    payment_method: str
+    payment_type: str
+    created_at: datetime | None
+    paid_at: datetime | None
+    expected: Decimal | None = Field(description="non-void commission of the orders carrying this bill id")
+    covered_orders: int
+    difference: Decimal | None = Field(description="amount − expected")
+
+
+class BillTotal(_Model):
+    status: str
+    currency: str
+    bills: int
+    amount: Decimal
+
+
+class Discrepancy(_Model):
+    bill_id: str
+    bill_no: str
+    medium: str
+    medium_name: str
+    currency: str
+    billed: Decimal
+    expected: Decimal
+    difference: Decimal
+    billed_orders: int
+    counted_orders: int
+    voided_orders: int = Field(description="orders carrying this bill id that are void now")
+    note: str
+
+
+class BillCheck(Answer):
+    month: str
+    bills: list[BillLine]
+    totals_by_status: list[BillTotal]
+    totals_by_currency: dict[str, Decimal]
+    discrepancies: list[Discrepancy]
+    reconciled: bool
+
+
+class MediumFigures(_Model):
+    partner_id: str
+    medium: str
+    medium_code: str
+    name: str
+    partner_type: str
+    channel_type: str
+    country: str
+    group: str
+    status: str
+    joined_at: datetime | None
+    active: bool
+    clicks: int | None
+    orders: int
+    valid_orders: int
+    sales: dict[str, Decimal]
+    commission: dict[str, Decimal]
+
+
+class Breakdown(_Model):
+    value: str
+    media: int
+    share: float
+    active: int
+
+
+class PartnerMedia(Answer):
+    status_filter: str | None
+    derived_from_activity: bool = Field(
+        description="True when no partner list was available: only media "
+        "with clicks or orders in the period are shown"
+    )
+    media: list[MediumFigures]
+    structure: dict[str, list[Breakdown]]
+    active_media: int
+    dormant_media: int
+    top_contributors: dict[str, list[MediumFigures]]
+
+
+class MetricChange(_Model):
+    metric: str
+    currency: str | None = None
+    a: Decimal | float | int | None
+    b: Decimal | float | int | None
+    difference: Decimal | float | int | None
+    change: float | None = Field(description="(a − b) ÷ b; None when b is zero or either side is undefined")
+
+
+class GroupChange(_Model):
+    key: str
+    label: str
+    changes: list[MetricChange]
+
+
+class PeriodComparison(Answer):
+    other_period: PeriodEcho
+    totals: GroupFigures
+    other_totals: GroupFigures
+    changes: list[MetricChange]
+    group_by: GroupBy
+    groups: list[GroupChange]

@@ -1,0 +1,95 @@
+"""`partnerboost ask "QUESTION"`: an English or Chinese question → the right answer and period (no model).
+
+The reply starts by saying what was understood (after the demo line when on the sandbox), in the question's
+language unless --lang says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from partnerboost_skill.analysis.results import Answer, PeriodComparison
+from partnerboost_skill.commands.answer_cmds import Request, add_output_options, run_answer
+from partnerboost_skill.commands.common import UsageError
+from partnerboost_skill.render import i18n
+from partnerboost_skill.render.blocks import Block, Data, Line, parts
+from partnerboost_skill.render.i18n import Lang
+from partnerboost_skill.routing import Route, language_of, route
+
+
+def _what(request: Request, lang: Lang) -> str:
+    if request.kind == "review":
+        group = i18n.name(i18n.GROUP_NAMES, request.group_by, lang) or request.group_by
+        return i18n.text("kind_review", lang, group=group)
+    what = i18n.text(f"kind_{request.kind}", lang)
+    if request.kind == "compare" and request.against == "year_before":
+        what += "（同比）" if lang == "zh" else " (year on year)"
+    return what
+
+
+def _range(result: Answer, lang: Lang) -> str:
+    def label(period: object) -> str:
+        return i18n.period_label(period.start, period.end, period.label, lang)  # type: ignore[attr-defined]
+
+    text = label(result.period)
+    if isinstance(result, PeriodComparison):
+        text += (" 对比 " if lang == "zh" else " vs ") + label(result.other_period)
+    return f"{text} ({result.period.timezone})" if lang == "en" else f"{text}（{result.period.timezone}）"
+
+
+def understood_line(found: Route, request: Request, result: Answer, lang: Lang) -> Line:
+    what = _what(request, lang)
+    colon, comma, equals = ("：", "，", " = ") if lang == "zh" else (": ", ", ", " = ")
+    head = "理解为" if lang == "zh" else "Understood"
+    if found.period_given:
+        content = parts(head, colon, what, comma, Data(result.period.phrase, 80), equals,
+                        _range(result, lang))
+    else:
+        default = "未指定时间，默认" if lang == "zh" else "no period named, so "
+        phrase = i18n.name(i18n.DEFAULT_PHRASES, result.period.phrase, lang) or Data(result.period.phrase, 80)
+        content = parts(head, colon, what, "；" if lang == "zh" else "; ", default,
+                        phrase, equals, _range(result, lang))
+    return Line(content)
+
+
+def run(args: argparse.Namespace) -> int:
+    question = " ".join(args.question).strip()
+    if not question:
+        raise UsageError("ask needs a question, e.g. partnerboost ask \"review the last three months\" or "
+                         "partnerboost ask \"上个月账单\".")
+    lang: Lang = args.lang or language_of(question)
+    routes: list[Route] = []
+
+    def make_request(now: datetime, tz: str) -> Request:
+        found = route(question, now=now, tz=tz)
+        routes.append(found)
+        return Request(kind=found.kind, phrase=found.phrase, group_by=found.group_by, against=found.against)
+
+    def preamble(request: Request, result: Answer) -> list[Block]:
+        blocks: list[Block] = [understood_line(routes[-1], request, result, lang)]
+        if routes[-1].compare_fallback:
+            label = i18n.period_label(result.period.start, result.period.end, result.period.label, lang)
+            blocks.append(Line((i18n.text("understood_compare_fallback", lang, period=label),), tone="quiet"))
+        return blocks
+
+    def understood(request: Request, result: Answer) -> str:
+        line = understood_line(routes[-1], request, result, lang)
+        return "".join(part if isinstance(part, str) else str(part.value) for part in line.content)
+
+    return run_answer(args, make_request, lang=lang, preamble=preamble, understood=understood)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "ask",
+        help="answer a question in English or Chinese (review, orders, bill, partners, compare)",
+        description="Answer a merchant's question in English or Chinese, e.g. \"review the last three "
+        "months\", \"最近订单怎么样\", \"check my bill from last month\", \"上个月账单\", "
+        "\"which media am I partnering with\", \"compare September with October\", \"本月和上月对比\". "
+        "The reply starts with what was understood (answer and exact period). No model or key is needed; "
+        "without credentials it runs on the built-in sandbox and the first line says so.",
+    )
+    parser.add_argument("question", nargs="+", help="the question (quote it)")
+    add_output_options(parser, chart=True)
+    parser.set_defaults(handler=run)

@@ -1,0 +1,58 @@
+"""`partnerboost serve`: run the MCP server over stdio (default) or streamable HTTP (--http)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from partnerboost_skill.commands.common import UsageError
+
+
+def run(args: argparse.Namespace) -> int:
+    from partnerboost_skill.config import ConfigError, load_settings
+    from partnerboost_skill.server import build_server
+    from partnerboost_skill.server.toolsets import ToolsetError
+    from partnerboost_skill.server.transports import (
+        ServeError,
+        log_to_stderr,
+        required_token,
+        run_http,
+        run_stdio,
+    )
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, got {args.port}.")
+    log_to_stderr(logging.INFO if args.http else logging.WARNING)
+    try:
+        settings = load_settings()
+        configured = settings.mcp_token.get_secret_value() if settings.mcp_token else None
+        token = required_token(args.host, configured) if args.http else None
+        allow_writes = True if args.allow_writes else None
+        server = build_server(settings, toolsets=args.toolsets, allow_writes=allow_writes)
+    except (ConfigError, ToolsetError, ServeError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.http:
+        run_http(server, host=args.host, port=args.port, token=token)
+    else:
+        run_stdio(server)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "serve",
+        help="run the MCP server (stdio, or streamable HTTP with --http)",
+        description="Run the PartnerBoost MCP server. Without credentials it serves the built-in sandbox "
+        "(demo data). Toolsets: analysis and merchant by default; brand, publisher and amazon when their "
+        "credentials are set. Write tools appear only with --allow-writes (or PARTNERBOOST_ALLOW_WRITES=1). "
+        "Over HTTP, binding to anything but loopback requires PARTNERBOOST_MCP_TOKEN.",
+    )
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp (GET /health)")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
+    parser.add_argument("--toolsets", metavar="A,B",
+                        help="exactly these toolsets: analysis, merchant, brand, publisher, amazon, "
+                        "default, all (e.g. default,amazon)")
+    parser.add_argument("--allow-writes", action="store_true",
+                        help="show the write tools (they still preview unless confirmed)")
+    parser.set_defaults(handler=run)

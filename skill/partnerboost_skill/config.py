@@ -1,0 +1,249 @@
+"""Credentials and settings, read from the environment and an optional TOML file (the environment wins).
+
+Which API families are usable follows from which credentials are present; nothing here ever prints a secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from partnerboost_skill.parsing import parse_bool
+from partnerboost_tools.base import FAMILIES, Family
+
+DEFAULT_BASE_URL = "https://app.partnerboost.com"
+DEFAULT_AMAZON_BASE_URL = "https://amazon-service.partnerboost.com/amazon_api"
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_CONFIG_PATH = Path("~/.config/partnerboost/config.toml")
+DEFAULT_CACHE_DIR = Path("~/.cache/partnerboost")
+DEFAULT_SETTLE_DAYS = 90
+MAX_SETTLE_DAYS = 3650
+
+ENV_VARS: dict[str, str] = {
+    "api_key": "PARTNERBOOST_API_KEY",
+    "brand_id": "PARTNERBOOST_BRAND_ID",
+    "brand_token": "PARTNERBOOST_BRAND_TOKEN",
+    "brand_secret": "PARTNERBOOST_BRAND_SECRET",
+    "publisher_token": "PARTNERBOOST_PUBLISHER_TOKEN",
+    "amazon_token": "PARTNERBOOST_AMAZON_TOKEN",
+    "coupon_token": "PARTNERBOOST_COUPON_TOKEN",
+    "base_url": "PARTNERBOOST_BASE_URL",
+    "amazon_base_url": "PARTNERBOOST_AMAZON_BASE_URL",
+    "timezone": "PARTNERBOOST_TIMEZONE",
+    "allow_writes": "PARTNERBOOST_ALLOW_WRITES",
+    "cache_dir": "PARTNERBOOST_CACHE_DIR",
+    "config": "PARTNERBOOST_CONFIG",
+    "mcp_token": "PARTNERBOOST_MCP_TOKEN",
+    "settle_days": "PARTNERBOOST_SETTLE_DAYS",
+}
+"""Every environment variable the skill reads, keyed by its setting name (also the key in config.toml).
+SKILL.md declares all of them."""
+
+CREDENTIAL_FIELDS: tuple[str, ...] = (
+    "api_key", "brand_id", "brand_token", "brand_secret", "publisher_token", "amazon_token", "coupon_token",
+)
+
+FAMILY_CREDENTIALS: dict[Family, tuple[str, ...]] = {
+    "merchant": ("api_key",),
+    "brand": ("brand_id", "brand_token", "brand_secret"),
+    "publisher": ("publisher_token",),
+    "amazon": ("amazon_token",),
+}
+"""The credential fields each API family needs (all of them)."""
+
+ACTION_CREDENTIALS: dict[str, str] = {
+    "publisher_list_coupons": "coupon_token",
+}
+"""Actions that authenticate with their own credential instead of their family's: the publisher API's
+coupon feed takes a separate coupon token (the docs name it "Coupon Token"; the other ops take "Your channel
+API token")."""
+
+FILE_KEYS: tuple[str, ...] = tuple(name for name in ENV_VARS if name != "config")
+
+
+class ConfigError(ValueError):
+    """A setting is missing, malformed or unreadable; the message names the variable or file."""
+
+
+def env_vars_for(family: Family) -> tuple[str, ...]:
+    """The environment variables a family's credentials come from."""
+    return tuple(ENV_VARS[name] for name in FAMILY_CREDENTIALS[family])
+
+
+class Credentials(BaseModel):
+    """API credentials. Values are SecretStr: repr and str show only asterisks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_key: SecretStr | None = None
+    brand_id: SecretStr | None = None
+    brand_token: SecretStr | None = None
+    brand_secret: SecretStr | None = None
+    publisher_token: SecretStr | None = None
+    amazon_token: SecretStr | None = None
+    coupon_token: SecretStr | None = None
+
+    def value(self, name: str) -> str | None:
+        """The plain value of one credential field, or None when unset or empty."""
+        secret: SecretStr | None = getattr(self, name)
+        if secret is None:
+            return None
+        return secret.get_secret_value() or None
+
+    def has_family(self, family: Family) -> bool:
+        return all(self.value(name) for name in FAMILY_CREDENTIALS[family])
+
+    def families(self) -> list[Family]:
+        """The API families whose credentials are all present, in catalogue order."""
+        return [family for family in FAMILIES if self.has_family(family)]
+
+    def secret_values(self) -> list[str]:
+        """Every credential value that is set: what a redactor must hide."""
+        return [v for name in CREDENTIAL_FIELDS if (v := self.value(name))]
+
+    def fingerprint(self, family: Family | None = None) -> str:
+        """A short, stable hash that namespaces caches per account; reveals nothing about the secrets.
+
+        With a family, only that family's credentials count, so adding another family's token keeps the cache.
+        """
+        names = FAMILY_CREDENTIALS[family] if family else CREDENTIAL_FIELDS
+        digest = hashlib.sha256()
+        for name in names:
+            digest.update(f"{name}={self.value(name) or ''}\x00".encode())
+        return digest.hexdigest()[:16]
+
+
+class Settings(BaseModel):
+    """Everything the skill needs at start-up."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    credentials: Credentials = Credentials()
+    base_url: str = DEFAULT_BASE_URL
+    amazon_base_url: str = DEFAULT_AMAZON_BASE_URL
+    timezone: str = DEFAULT_TIMEZONE
+    allow_writes: bool = False
+    cache_dir: Path = DEFAULT_CACHE_DIR.expanduser()
+    config_path: Path = DEFAULT_CONFIG_PATH.expanduser()
+    use_cache: bool = True
+    """Answer from the local store where the data can no longer change (`--no-cache` turns it off)."""
+    refresh: bool = False
+    """Refetch everything and rewrite the local store (`--refresh`)."""
+    settle_days: int = Field(DEFAULT_SETTLE_DAYS, ge=0, le=MAX_SETTLE_DAYS)
+    """Orders older than this many days are final: cached once, not refetched unless `--refresh`."""
+    mcp_token: SecretStr | None = None
+    """Bearer token the MCP server's HTTP transport requires (mandatory off loopback)."""
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def has_any_credentials(self) -> bool:
+        return bool(self.credentials.families())
+
+
+def _read_config_file(path: Path, *, explicit: bool) -> dict[str, Any]:
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"PARTNERBOOST_CONFIG points to {path}, which does not exist")
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot open the config file {path}: {exc.strerror}") from None
+    table = data.get("partnerboost", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [partnerboost] must be a table")
+    unknown = sorted(set(table) - set(FILE_KEYS))
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(FILE_KEYS)}")
+    return table
+
+
+def _validate_url(value: str, source: str) -> str:
+    text = value.strip().rstrip("/")
+    if not text.startswith(("http://", "https://")):
+        raise ConfigError(f"{source} must be an http:// or https:// URL, got {text!r}")
+    return text
+
+
+def _validate_timezone(value: str, source: str) -> str:
+    text = value.strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source} must be an IANA time zone name such as UTC, Asia/Shanghai or America/New_York; "
+            f"got {text!r}"
+        ) from None
+    return text
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from `env` (default: os.environ) and the TOML config file; the environment wins.
+
+    The config file is PARTNERBOOST_CONFIG or ~/.config/partnerboost/config.toml; its keys are the setting
+    names (api_key, brand_id, ..., timezone, allow_writes), either at the top level or under [partnerboost].
+    Empty values count as unset.
+    """
+    env = os.environ if env is None else env
+    config_env = env.get(ENV_VARS["config"], "").strip()
+    config_path = Path(config_env or DEFAULT_CONFIG_PATH).expanduser()
+    file_values = _read_config_file(config_path, explicit=bool(config_env))
+
+    def lookup(name: str) -> tuple[Any, str] | None:
+        env_value = env.get(ENV_VARS[name], "")
+        if env_value.strip():
+            return env_value.strip(), ENV_VARS[name]
+        file_value = file_values.get(name)
+        if file_value is None or (isinstance(file_value, str) and not file_value.strip()):
+            return None
+        return file_value, f"{name} in {config_path}"
+
+    secrets: dict[str, SecretStr] = {}
+    for name in CREDENTIAL_FIELDS:
+        found = lookup(name)
+        if found:
+            secrets[name] = SecretStr(str(found[0]).strip())
+
+    values: dict[str, Any] = {"credentials": Credentials(**secrets), "config_path": config_path}
+    if found := lookup("base_url"):
+        values["base_url"] = _validate_url(str(found[0]), found[1])
+    if found := lookup("amazon_base_url"):
+        values["amazon_base_url"] = _validate_url(str(found[0]), found[1])
+    if found := lookup("timezone"):
+        values["timezone"] = _validate_timezone(str(found[0]), found[1])
+    if found := lookup("allow_writes"):
+        try:
+            values["allow_writes"] = bool(parse_bool(found[0]))
+        except ValueError:
+            raise ConfigError(
+                f"{found[1]} must be true or false (also 1/0, yes/no), got {found[0]!r}"
+            ) from None
+    if found := lookup("cache_dir"):
+        values["cache_dir"] = Path(str(found[0])).expanduser()
+    if found := lookup("mcp_token"):
+        values["mcp_token"] = SecretStr(str(found[0]).strip())
+    if found := lookup("settle_days"):
+        values["settle_days"] = _settle_days(found[0], found[1])
+    return Settings(**values)
+
+
+def _settle_days(value: Any, source: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_SETTLE_DAYS:
+        raise ConfigError(
+            f"{source} must be a whole number of days from 0 to {MAX_SETTLE_DAYS}, got {text!r}"
+        )
+    return int(text)

@@ -1,0 +1,87 @@
+"""Open a client on the configured PartnerBoost account, or on the built-in sandbox when no credentials exist.
+
+With `settings.use_cache` (the default) the client is a `skill.store.CachingClient`: the same `call` and
+`fetch_all`, answering from the local cache where data has settled (see skill/store/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.store import CachingClient, cached_client
+
+DEMO_NOTICE = "Demo data: no PartnerBoost credentials are configured, so this runs on the built-in sandbox."
+
+
+@dataclass
+class Connection:
+    client: PartnerBoostClient | CachingClient
+    demo: bool
+    now: datetime
+    """The sandbox's frozen clock in demo mode, the real clock otherwise."""
+
+
+def sandbox_credentials() -> Credentials:
+    from partnerboost_skill.sandbox import credentials as sc
+
+    return Credentials(
+        api_key=sc.SANDBOX_API_KEY,
+        brand_id=sc.SANDBOX_BRAND_ID,
+        brand_token=sc.SANDBOX_BRAND_TOKEN,
+        brand_secret=sc.SANDBOX_BRAND_SECRET,
+        publisher_token=sc.SANDBOX_PUBLISHER_TOKEN,
+        amazon_token=sc.SANDBOX_AMAZON_TOKEN,
+        coupon_token=sc.SANDBOX_COUPON_TOKEN,
+    )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@asynccontextmanager
+async def _with_cache(
+    settings: Settings, client: PartnerBoostClient, *, demo: bool, now: Callable[[], datetime]
+) -> AsyncIterator[PartnerBoostClient | CachingClient]:
+    if not settings.use_cache:
+        yield client
+        return
+    async with cached_client(settings, client, demo=demo, now=now) as caching:
+        yield caching
+
+
+@asynccontextmanager
+async def connect(settings: Settings) -> AsyncIterator[Connection]:
+    if settings.has_any_credentials:
+        async with (
+            PartnerBoostClient(
+                settings.credentials, base_url=settings.base_url, amazon_base_url=settings.amazon_base_url
+            ) as client,
+            _with_cache(settings, client, demo=False, now=_utc_now) as chosen,
+        ):
+            yield Connection(client=chosen, demo=False, now=datetime.now(UTC))
+        return
+    from partnerboost_skill.sandbox import (
+        SANDBOX_AMAZON_BASE_URL,
+        SANDBOX_BASE_URL,
+        default_world,
+        sandbox_transport,
+    )
+
+    world = default_world()
+    frozen = world.config.now
+    async with (
+        PartnerBoostClient(
+            sandbox_credentials(),
+            base_url=SANDBOX_BASE_URL,
+            amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+            transport=sandbox_transport(world),
+        ) as client,
+        _with_cache(settings, client, demo=True, now=lambda: frozen) as chosen,
+    ):
+        yield Connection(client=chosen, demo=True, now=frozen)

@@ -1,0 +1,79 @@
+"""A local PartnerBoost: a deterministic synthetic merchant world served by an ASGI app.
+
+In-process (no sockets) for tests and the demo:
+
+    transport = sandbox_transport()            # the cached default world
+    async with PartnerBoostClient(creds, base_url=SANDBOX_BASE_URL, amazon_base_url=SANDBOX_AMAZON_BASE_URL,
+                                  transport=transport) as pb: ...
+
+or on loopback with `skill.sandbox.serve.run_sandbox` (the `partnerboost sandbox` command).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx2
+    from starlette.applications import Starlette
+
+    from partnerboost_skill.sandbox.faults import Faults
+    from partnerboost_skill.sandbox.world import World
+
+SANDBOX_BASE_URL = "http://sandbox.partnerboost.local"
+SANDBOX_AMAZON_BASE_URL = f"{SANDBOX_BASE_URL}/amazon_api"
+
+_lock = threading.Lock()
+_default_world: World | None = None
+_shared_apps: weakref.WeakKeyDictionary[World, Starlette] = weakref.WeakKeyDictionary()
+
+
+def default_world() -> World:
+    """The default world (WorldConfig()), generated once per process."""
+    global _default_world
+    with _lock:
+        if _default_world is None:
+            from partnerboost_skill.sandbox.world import World
+
+            _default_world = World.generate()
+        return _default_world
+
+
+def sandbox_app(world: World | None = None) -> Starlette:
+    """The fault-free app of `world`, shared by every caller in this process (writes stay visible to all)."""
+    world = world or default_world()
+    with _lock:
+        app = _shared_apps.get(world)
+        if app is None:
+            from partnerboost_skill.sandbox.app import create_app
+
+            app = create_app(world)
+            _shared_apps[world] = app
+        return app
+
+
+def sandbox_transport(
+    world: World | None = None, faults: Faults | None = None, *, clock: Callable[[], datetime] | None = None
+) -> httpx2.ASGITransport:
+    """An in-process transport to the sandbox.
+
+    Without faults or clock, it serves `world`'s shared app; with them, a fresh app over the same world (its
+    own rate limits, drift and fault sequence).
+    """
+    import httpx2
+
+    if faults is None and clock is None:
+        app = sandbox_app(world)
+    else:
+        from partnerboost_skill.sandbox.app import create_app
+
+        app = create_app(world or default_world(), faults, clock=clock)
+    return httpx2.ASGITransport(app=app)
+
+
+__all__ = ["SANDBOX_AMAZON_BASE_URL", "SANDBOX_BASE_URL", "default_world", "sandbox_app", "sandbox_transport"]

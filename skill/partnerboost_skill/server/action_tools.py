@@ -1,0 +1,167 @@
+"""One MCP tool per PartnerBoost API action, generated from the catalogue (tools/catalogue.py).
+
+name = the action's tool_name; description = its docstring plus the endpoint (and, for inferred endpoint
+names, a warning); input schema = the action model's compact schema; annotations from its class variables.
+Read tools return one small page with a cursor envelope. Write tools preview unless called with
+`confirm: true` (an explicit `dry_run: true` forces a preview even then).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from typing import Any
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, ToolAnnotations
+from pydantic import ValidationError
+
+from partnerboost_skill.input_errors import explain_validation_error
+from partnerboost_skill.server.action_results import read_result, write_result
+from partnerboost_skill.server.output_models import ActionResult, WriteResult, output_schema
+from partnerboost_skill.server.paging_envelope import default_page_size, with_defaults
+from partnerboost_skill.server.state import ServerState
+from partnerboost_skill.server.tool_base import ServerTool, make_tool
+from partnerboost_tools.base import Action
+
+WRITE_FLAGS: dict[str, dict[str, Any]] = {
+    "dry_run": {
+        "type": "boolean",
+        "description": "Preview what would be sent without sending it. This is what happens unless "
+        "confirm is true; set dry_run: true to force a preview even with confirm.",
+    },
+    "confirm": {
+        "type": "boolean",
+        "default": False,
+        "description": "Set true only after the user approved exactly these parameters; without it the "
+        "tool returns a preview and sends nothing.",
+    },
+}
+
+
+def tool_title(action_cls: type[Action]) -> str:
+    words = action_cls.tool_name.split("_")
+    return f"{words[0].capitalize()}: {' '.join(words[1:])}"
+
+
+def tool_description(action_cls: type[Action]) -> str:
+    parts = [
+        inspect.cleandoc(action_cls.__doc__ or action_cls.summary()),
+        f"Endpoint: {action_cls.describe_endpoint()}.",
+    ]
+    if action_cls.inferred:
+        parts.append(
+            "Note: PartnerBoost documents this action's parameters but not its endpoint name; "
+            f"`{action_cls.endpoint}` is our inference, so PartnerBoost may reject it."
+        )
+    if action_cls.paging is not None:
+        size = default_page_size(action_cls)
+        parts.append(
+            f"Returns one page ({size} records unless `{action_cls.paging.size_param}` says otherwise); "
+            "`page.next_arguments` are the arguments for the next page. For questions about performance, "
+            "orders, bills or partners, prefer the analysis tools."
+        )
+    if action_cls.writes:
+        parts.append(
+            "WRITES to the PartnerBoost account. By default it only previews the endpoint and the exact "
+            "parameters; it acts only with confirm: true, after the user approved. "
+            "Never retried automatically."
+        )
+    return "\n\n".join(parts)
+
+
+def tool_input_schema(action_cls: type[Action]) -> dict[str, Any]:
+    schema = copy.deepcopy(action_cls.model_json_schema())
+    properties = schema.setdefault("properties", {})
+    paging = action_cls.paging
+    size = default_page_size(action_cls)
+    if paging is not None and size is not None and paging.size_param in properties:
+        properties[paging.size_param] = {**properties[paging.size_param], "default": size}
+    if action_cls.writes:
+        properties.update(copy.deepcopy(WRITE_FLAGS))
+    return schema
+
+
+def tool_annotations(action_cls: type[Action]) -> ToolAnnotations:
+    return ToolAnnotations(
+        title=tool_title(action_cls),
+        read_only_hint=not action_cls.writes,
+        destructive_hint=action_cls.writes and action_cls.destructive,
+        idempotent_hint=action_cls.idempotent,
+        open_world_hint=True,
+    )
+
+
+def validate_action(action_cls: type[Action], arguments: dict[str, Any]) -> Action:
+    try:
+        return action_cls.model_validate(arguments)
+    except ValidationError as exc:
+        raise ToolError(explain_validation_error(action_cls, exc)) from None
+
+
+def _flag(arguments: dict[str, Any], name: str, default: bool) -> bool:
+    value = arguments.pop(name, default)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if not isinstance(value, bool):
+        raise ToolError(f"Invalid parameters: {name}: must be true or false (got {value!r}).")
+    return value
+
+
+def _write_message(action_cls: type[Action], confirm: bool) -> str:
+    again = (f"To perform it, call {action_cls.tool_name} again with the same arguments plus "
+             '"confirm": true (and no "dry_run": true), after the user approved exactly these parameters.')
+    if confirm:
+        return f"Not sent: dry_run is true. {again}"
+    return f"Preview only: nothing was sent. {again}"
+
+
+def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
+    async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
+        named = with_defaults(action_cls, arguments)
+        action = validate_action(action_cls, named)
+        data = await state.connection.client.call(action)
+        return read_result(action, named, data, state.notice())
+
+    return _tool(action_cls, handle, output_schema(ActionResult))
+
+
+def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
+    async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
+        remaining = dict(arguments)
+        confirm = _flag(remaining, "confirm", False)
+        dry_run = _flag(remaining, "dry_run", not confirm)
+        action = validate_action(action_cls, with_defaults(action_cls, remaining))
+        perform = confirm and not dry_run
+        data = await state.connection.client.call(action) if perform else None
+        notice = state.notice()
+        return write_result(WriteResult(
+            action=action.tool_name,
+            endpoint=action.describe_endpoint(),
+            demo=notice is not None,
+            notice=notice,
+            performed=perform,
+            params=action.to_wire(),
+            data=data,
+            message="Sent to PartnerBoost (writes are never retried automatically)."
+            if perform else _write_message(action_cls, confirm),
+        ))
+
+    return _tool(action_cls, handle, output_schema(WriteResult))
+
+
+def _tool(action_cls: type[Action], handle: Any, schema: dict[str, Any]) -> ServerTool:
+    return make_tool(
+        name=action_cls.tool_name,
+        title=tool_title(action_cls),
+        description=tool_description(action_cls),
+        input_schema=tool_input_schema(action_cls),
+        output_schema=schema,
+        annotations=tool_annotations(action_cls),
+        handler=handle,
+    )
+
+
+def action_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
+    return write_tool(action_cls, state) if action_cls.writes else read_tool(action_cls, state)

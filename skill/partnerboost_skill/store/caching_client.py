@@ -1,0 +1,134 @@
+"""A PartnerBoostClient with a local cache in front: the same `call` and `fetch_all`, plus
+`fetch_orders_frame`.
+
+- `fetch_orders_frame(list4 query)` answers a plain time-range order query from the cache where the orders
+  have settled and checks or refetches the rest (see orders.py); other order queries are fetched live.
+- `fetch_all` serves the small listings in listings.py through the cache and passes everything else through.
+- `call` passes through; after a write it forgets what the write may change: the day of a created order or
+  bonus, every cached day holding a voided order number, and all cached listings. (Writes made elsewhere reach
+  recent days through the statistics check; a write into a settled day made outside this client shows after
+  `refresh`.)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from partnerboost_skill.analysis.frames import orders_frame
+from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.api.params import get_param
+from partnerboost_skill.api.results import FetchResult, ProgressCallback
+from partnerboost_skill.store.database import AccountStore
+from partnerboost_skill.store.freshness import SettlePolicy, day_of
+from partnerboost_skill.store.guard import StoreSession
+from partnerboost_skill.store.listings import LISTINGS, ListingCache
+from partnerboost_skill.store.orders import OrdersFetch, OrderSync, is_plain_range
+from partnerboost_tools.base import Action
+from partnerboost_tools.merchant import MerchantListTransactions
+
+Now = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CachingClient:
+    """Wraps an open PartnerBoostClient (which its opener closes); closes only its own store."""
+
+    def __init__(
+        self,
+        client: PartnerBoostClient,
+        store: AccountStore | None,
+        *,
+        policy: SettlePolicy | None = None,
+        refresh: bool = False,
+        now: Now = _utc_now,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.policy = policy or SettlePolicy()
+        self.refresh = refresh
+        self.now = now
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    async def __aenter__(self) -> CachingClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def _now(self) -> int:
+        return int(self.now().timestamp())
+
+    # ----------------------------------------------------------------------------------------- reading
+    async def fetch_orders_frame(
+        self,
+        action: MerchantListTransactions,
+        on_progress: ProgressCallback | None = None,
+        *,
+        allow_partial: bool = False,
+    ) -> OrdersFetch:
+        """The orders of a list4 query as an orders frame (skill.analysis.frames.orders_frame's schema)."""
+        start, end = action.trans_time_start, action.trans_time_end
+        if start is not None and end is not None and is_plain_range(action):
+            sync = OrderSync(
+                self.client, StoreSession(self.store), self.policy, self._now(), refresh=self.refresh
+            )
+            return await sync.orders(
+                int(start.timestamp()), int(end.timestamp()), on_progress, allow_partial=allow_partial
+            )
+        result = await self.client.fetch_all(action, on_progress, allow_partial=allow_partial)
+        records = [record for record in result.records if isinstance(record, dict)]
+        frame = orders_frame(records)
+        return OrdersFetch(
+            frame,
+            FetchResult(
+                [], len(frame), result.complete, result.missing, result.requests, result.windows, result.notes
+            ),
+        )
+
+    async def fetch_all(
+        self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
+    ) -> FetchResult:
+        if action.tool_name in LISTINGS:
+            cache = ListingCache(
+                self.client, StoreSession(self.store), self.policy, self._now(), refresh=self.refresh
+            )
+            return await cache.fetch_all(action, on_progress, allow_partial=allow_partial)
+        return await self.client.fetch_all(action, on_progress, allow_partial=allow_partial)
+
+    # ----------------------------------------------------------------------------------------- writing
+    async def call(self, action: Action) -> Any:
+        if not action.writes:
+            return await self.client.call(action)
+        try:
+            return await self.client.call(action)
+        finally:
+            await self._forget_after(action)
+
+    async def _forget_after(self, action: Action) -> None:
+        session = StoreSession(self.store)
+        await session.run(lambda s: s.forget_listings(), None)
+        moment = get_param(action, "trans_time")
+        if isinstance(moment, datetime):
+            day = day_of(int(moment.timestamp()))
+            await session.run(lambda s: s.forget_days([day]), None)
+        number = get_param(action, "order_number")
+        if not isinstance(moment, datetime) and isinstance(number, str) and number:
+            needle = json.dumps(number, ensure_ascii=False).encode()
+            days = await session.run(lambda s: s.days_holding(needle), [])
+            if days:
+                await session.run(lambda s: s.forget_days(days), None)

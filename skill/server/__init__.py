@@ -1,6 +1,0 @@
-"""The PartnerBoost MCP server: `build_server(settings, toolsets=..., allow_writes=...)` returns an MCPServer;
-`skill.server.transports` runs it over stdio or streamable HTTP."""
-
-from skill.server.app import build_server
-
-__all__ = ["build_server"]
