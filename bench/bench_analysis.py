@@ -18,13 +18,13 @@ from typing import Any
 
 import pandas as pd
 
-from partnerboost_skill.analysis import sandbox_records
 from partnerboost_skill.analysis.billing import check_bill
-from partnerboost_skill.analysis.frames import bills_frame, clicks_frame, orders_frame, partners_frame
 from partnerboost_skill.analysis.monitor import monitor_orders
 from partnerboost_skill.analysis.partners import partner_media
 from partnerboost_skill.analysis.review import review_performance
 from partnerboost_skill.periods import Period, resolve_period
+from partnerboost_skill.records.frames import bills_frame, clicks_frame, orders_frame, partners_frame
+from partnerboost_skill.sandbox import bulk_records as sandbox_records
 from partnerboost_skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
 
 TARGET_SECONDS = 2.0

@@ -39,15 +39,16 @@ from typing import Any, TypeVar
 import anyio
 import httpx2
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import PerformanceReview
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import sandbox_credentials
 from partnerboost_skill.sandbox import credentials as sandbox_keys
 from partnerboost_skill.sandbox.world import DEFAULT_NOW
 from partnerboost_skill.server.summaries import summary
-from partnerboost_skill.store import AccountStore, CachingClient, account_file
+from partnerboost_skill.store import AccountStore, CachingSource, account_file
 from partnerboost_tools.merchant import MERCHANT_MAX_PAGE_SIZE, MerchantTransactionStats
 
 LATENCY_MS = 50.0
@@ -171,7 +172,7 @@ async def review_once(base_url: str, cache_dir: Path) -> Run:
         concurrency=CONCURRENCY,
     ) as inner:
         store = AccountStore(account_file(cache_dir, inner.credentials, base_url))
-        async with CachingClient(inner, store, now=lambda: DEFAULT_NOW) as client:
+        async with CachingSource(LiveSource(inner), store, now=lambda: DEFAULT_NOW) as client:
             started = time.perf_counter()
             review = await answers.review(client, PHRASE, now=DEFAULT_NOW, tz="UTC")
             seconds = time.perf_counter() - started
@@ -209,8 +210,8 @@ def million(tmp: Path) -> dict[str, Any]:
     """Write a 1,000,000-order world to a cache file; a fresh process then loads it and answers from it."""
     import pandas as pd
 
-    from partnerboost_skill.analysis import sandbox_records
-    from partnerboost_skill.analysis.frames import clicks_frame, orders_frame
+    from partnerboost_skill.records.frames import clicks_frame, orders_frame
+    from partnerboost_skill.sandbox import bulk_records as sandbox_records
     from partnerboost_skill.sandbox.world import World, WorldConfig
     from partnerboost_skill.store.codec import encode, part_of
     from partnerboost_skill.store.orders import split_by_day
@@ -264,8 +265,8 @@ def answer_from_cache(cache_file: Path, clicks_file: Path) -> None:
     """Child process: load every cached order, review them (3 timed runs, one traced), print JSON figures."""
     import pandas as pd
 
-    from partnerboost_skill.analysis.frames import empty_orders
     from partnerboost_skill.analysis.review import review_performance
+    from partnerboost_skill.records.frames import empty_orders
     from partnerboost_skill.store.codec import assemble, decode
 
     clicks = pd.read_pickle(clicks_file)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from partnerboost_skill.analysis.answers import (
+from partnerboost_skill.answers import (
     DEFAULT_BILL_MONTH,
     DEFAULT_MEDIA_PERIOD,
     DEFAULT_MONITOR_PERIOD,

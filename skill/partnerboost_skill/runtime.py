@@ -1,7 +1,7 @@
 """Open a client on the configured PartnerBoost account, or on the built-in sandbox when no credentials exist.
 
-With `settings.use_cache` (the default) the client is a `skill.store.CachingClient`: the same `call` and
-`fetch_all`, answering from the local cache where data has settled (see skill/store/).
+`Connection.source` is a `Source`: the live API, behind the local cache with `settings.use_cache` (the
+default; see store/), which answers from stored data where it has settled.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from datetime import UTC, datetime
 
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.config import Credentials, Settings
-from partnerboost_skill.store import CachingClient, cached_client
+from partnerboost_skill.records.source import LiveSource, Source
+from partnerboost_skill.store import cached_source
 
 DEMO_NOTICE = "Demo data: no PartnerBoost credentials are configured, so this runs on the built-in sandbox."
 
 
 @dataclass
 class Connection:
-    client: PartnerBoostClient | CachingClient
+    source: Source
     demo: bool
     now: datetime
     """The sandbox's frozen clock in demo mode, the real clock otherwise."""
@@ -47,11 +48,12 @@ def _utc_now() -> datetime:
 @asynccontextmanager
 async def _with_cache(
     settings: Settings, client: PartnerBoostClient, *, demo: bool, now: Callable[[], datetime]
-) -> AsyncIterator[PartnerBoostClient | CachingClient]:
+) -> AsyncIterator[Source]:
+    live = LiveSource(client)
     if not settings.use_cache:
-        yield client
+        yield live
         return
-    async with cached_client(settings, client, demo=demo, now=now) as caching:
+    async with cached_source(settings, live, demo=demo, now=now) as caching:
         yield caching
 
 
@@ -64,7 +66,7 @@ async def connect(settings: Settings) -> AsyncIterator[Connection]:
             ) as client,
             _with_cache(settings, client, demo=False, now=_utc_now) as chosen,
         ):
-            yield Connection(client=chosen, demo=False, now=datetime.now(UTC))
+            yield Connection(source=chosen, demo=False, now=datetime.now(UTC))
         return
     from partnerboost_skill.sandbox import (
         SANDBOX_AMAZON_BASE_URL,
@@ -84,4 +86,4 @@ async def connect(settings: Settings) -> AsyncIterator[Connection]:
         ) as client,
         _with_cache(settings, client, demo=True, now=lambda: frozen) as chosen,
     ):
-        yield Connection(client=chosen, demo=True, now=frozen)
+        yield Connection(source=chosen, demo=True, now=frozen)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from partnerboost_skill.analysis.frames import clicks_frame, orders_frame
 from partnerboost_skill.periods import Period, resolve_period
+from partnerboost_skill.records.frames import clicks_frame, orders_frame
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 OCTOBER = resolve_period("2026-10", now=NOW)

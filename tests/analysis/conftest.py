@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from partnerboost_skill.analysis import sandbox_records
-from partnerboost_skill.analysis.frames import bills_frame, orders_frame, partners_frame
+from partnerboost_skill.records.frames import bills_frame, orders_frame, partners_frame
+from partnerboost_skill.sandbox import bulk_records as sandbox_records
 from partnerboost_skill.sandbox.world import World, WorldConfig
 
 

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 from analysis_support import NOW, cents, in_range, valid_money
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.errors import PartnerBoostError

@@ -11,9 +11,9 @@ import pytest
 from analysis_support import NOW, OCTOBER, cents, frame, record
 
 from partnerboost_skill.analysis.billing import check_bill
-from partnerboost_skill.analysis.frames import bills_frame
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.records.frames import bills_frame
 from partnerboost_skill.sandbox.world import World
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, clicks, frame, spread
 
-from partnerboost_skill.analysis.frames import partners_frame
 from partnerboost_skill.analysis.partners import partner_media
 from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.records.frames import partners_frame
 from partnerboost_skill.sandbox.world import World
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from analysis_support import NOW, OCTOBER, clicks, frame, in_range, record, spread, valid_money
 
-from partnerboost_skill.analysis import sandbox_records
-from partnerboost_skill.analysis.frames import clicks_frame, empty_clicks
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.review import chance_of_at_least, review_performance
 from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.records.frames import clicks_frame, empty_clicks
+from partnerboost_skill.sandbox import bulk_records as sandbox_records
 from partnerboost_skill.sandbox.world import World
 
 SHANGHAI = "Asia/Shanghai"

@@ -61,7 +61,7 @@ def test_a_failing_check_exits_1(capsys: pytest.CaptureFixture[str], monkeypatch
     @asynccontextmanager
     async def broken(_settings: Settings) -> AsyncIterator[Connection]:
         client: Any = Failing()
-        yield Connection(client=client, demo=False, now=datetime(2026, 11, 20, tzinfo=UTC))
+        yield Connection(source=client, demo=False, now=datetime(2026, 11, 20, tzinfo=UTC))
 
     monkeypatch.setattr(doctor_cmd, "connect", broken)
     code, out, err = run(capsys, "doctor")

@@ -18,11 +18,12 @@ import anyio.lowlevel
 import httpx2
 from hypothesis import HealthCheck, settings
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.cli import build_parser
 from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
 from partnerboost_skill.sandbox import credentials as sandbox
@@ -202,7 +203,7 @@ def connect_with(
     async def connect(_: Settings) -> AsyncIterator[Connection]:
         time = FakeTime()
         async with client_on(build(time), time, max_retries=max_retries) as client:
-            yield Connection(client=client, demo=True, now=NOW)
+            yield Connection(source=LiveSource(client), demo=True, now=NOW)
 
     return connect
 

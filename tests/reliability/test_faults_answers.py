@@ -35,7 +35,7 @@ from reliability_support import (
     incomplete_notes,
 )
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.config import Settings

@@ -21,6 +21,7 @@ from partnerboost_skill.api.params import field_name
 from partnerboost_skill.api.wire import build_request
 from partnerboost_skill.config import Settings
 from partnerboost_skill.input_errors import explain_validation_error
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection, sandbox_credentials
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
 from partnerboost_skill.sandbox.world import World, WorldConfig
@@ -96,7 +97,7 @@ def test_invalid_tool_calls_are_refused_before_any_request() -> None:
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
         async with client_on(counting, time, max_retries=0, credentials=sandbox_credentials()) as client:
-            yield Connection(client=client, demo=True, now=world.config.now)
+            yield Connection(source=LiveSource(client), demo=True, now=world.config.now)
 
     server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect)
     tallies = {"refused": 0, "sent": 0, "previewed": 0}
@@ -178,7 +179,7 @@ async def test_a_parameter_given_under_both_names_is_refused() -> None:
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
         async with client_on(counting, time, credentials=sandbox_credentials()) as client:
-            yield Connection(client=client, demo=True, now=world.config.now)
+            yield Connection(source=LiveSource(client), demo=True, now=world.config.now)
 
     server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect)
     async with Client(server) as client:

@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from reliability_support import Counting, FakeTime, client_on, faulty_transport, fuzz_settings
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.client import PartnerBoostClient

@@ -21,9 +21,10 @@ import pytest
 from mcp import Client
 from reliability_support import FakeTime, client_on, faulty_transport
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.config import Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.render import LANGS, render, render_json
 from partnerboost_skill.render.formats import LIMITS, TEXT_FORMATS
 from partnerboost_skill.runtime import Connection, sandbox_credentials
@@ -224,7 +225,7 @@ def server_on(world: World):  # type: ignore[no-untyped-def]
         time = FakeTime(NOW.timestamp())
         transport = faulty_transport(world, None, time)
         async with client_on(transport, time, credentials=sandbox_credentials()) as pb:
-            yield Connection(client=pb, demo=True, now=NOW)
+            yield Connection(source=LiveSource(pb), demo=True, now=NOW)
 
     return build_server(Settings(), connect=connect)
 

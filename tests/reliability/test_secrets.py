@@ -32,6 +32,7 @@ from reliability_support import LONG_RUNNING, subcommands
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.cli import main
 from partnerboost_skill.config import CREDENTIAL_FIELDS, ENV_VARS, Credentials, Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection
 from partnerboost_skill.server import build_server
 from partnerboost_tools.catalogue import ACTIONS
@@ -195,7 +196,7 @@ async def test_no_mcp_tool_reveals_a_credential(mode: Mode, caplog: pytest.LogCa
                                                     sleep=_no_wait) as client:
             from datetime import UTC, datetime
 
-            yield Connection(client=client, demo=False, now=datetime.now(UTC))
+            yield Connection(source=LiveSource(client), demo=False, now=datetime.now(UTC))
 
     server = build_server(settings, toolsets="all", allow_writes=True, connect=connect)
     shown: list[str] = []

@@ -21,6 +21,7 @@ import partnerboost_skill.sandbox
 from partnerboost_skill.api.errors import PartnerBoostError, RateLimited
 from partnerboost_skill.cli import main
 from partnerboost_skill.config import Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection, sandbox_credentials
 from partnerboost_skill.sandbox.world import World, WorldConfig
 from partnerboost_skill.server import build_server
@@ -87,7 +88,7 @@ def connect_on(transport: httpx2.AsyncBaseTransport, world: World) -> Callable[.
     async def connect(_: Settings) -> AsyncIterator[Connection]:
         time = FakeTime()
         async with client_on(transport, time, credentials=sandbox_credentials()) as pb:
-            yield Connection(client=pb, demo=True, now=world.config.now)
+            yield Connection(source=LiveSource(pb), demo=True, now=world.config.now)
 
     return connect
 

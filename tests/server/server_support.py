@@ -9,6 +9,7 @@ from mcp.types import CallToolResult
 
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.config import Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection, sandbox_credentials
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
 from partnerboost_skill.sandbox.world import World, WorldConfig
@@ -27,7 +28,7 @@ def connect_to(world: World, **transport_options: object) -> ConnectFactory:
             transport=sandbox_transport(world, **transport_options),  # type: ignore[arg-type]
             max_retries=0,
         ) as client:
-            yield Connection(client=client, demo=True, now=world.config.now)
+            yield Connection(source=LiveSource(client), demo=True, now=world.config.now)
 
     return connect
 

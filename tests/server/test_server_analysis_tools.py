@@ -10,7 +10,7 @@ import pytest
 from mcp import Client
 from server_support import text_of
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.config import Settings
 from partnerboost_skill.render import render
 from partnerboost_skill.runtime import DEMO_NOTICE, connect
@@ -51,7 +51,7 @@ async def test_the_review_is_the_analysis_result_unchanged(client: Client) -> No
     args = {"period": "last month", "group_by": "partner_type"}
     result = await client.call_tool("review_performance", args)
     async with connect(Settings()) as connection:
-        direct = await answers.review(connection.client, "last month", "partner_type", now=connection.now)
+        direct = await answers.review(connection.source, "last month", "partner_type", now=connection.now)
     expected = direct.model_dump(mode="json")
     structured = result.structured_content
     assert structured["totals"] == expected["totals"]
@@ -133,7 +133,7 @@ async def test_the_summary_is_the_chat_answer_with_the_data_marker(client: Clien
     text = text_of(result)
     assert text.startswith(DEMO_NOTICE) and text.endswith(DATA_NOTE)
     async with connect(Settings()) as connection:
-        direct = await answers.review(connection.client, "last three months", "partner", now=connection.now)
+        direct = await answers.review(connection.source, "last three months", "partner", now=connection.now)
     (answer,) = render(direct, "markdown", "en", surface="mcp")
     body = text.removeprefix(DEMO_NOTICE).removesuffix(DATA_NOTE).strip()
     table = [line for line in answer.splitlines() if line.startswith("|")]

@@ -12,6 +12,7 @@ from server_support import text_of
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.errors import IncompleteData
 from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
 from partnerboost_skill.sandbox.world import World
@@ -29,7 +30,7 @@ def connect_with(credentials: Credentials, world: World) -> ConnectFactory:
             credentials, base_url=SANDBOX_BASE_URL, amazon_base_url=SANDBOX_AMAZON_BASE_URL,
             transport=sandbox_transport(world), max_retries=0,
         ) as client:
-            yield Connection(client=client, demo=False, now=world.config.now)
+            yield Connection(source=LiveSource(client), demo=False, now=world.config.now)
 
     return connect
 

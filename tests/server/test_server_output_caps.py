@@ -26,7 +26,7 @@ def text_size(result: CallToolResult) -> int:
 async def direct_records(action: Any) -> list[dict[str, Any]]:
     """The same listing read straight through the client, without the server's cap."""
     async with connect(Settings()) as connection:
-        return (await connection.client.call(action))["list"]
+        return (await connection.source.call(action))["list"]
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,12 @@ import httpx2
 
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import sandbox_credentials
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
 from partnerboost_skill.sandbox.app import create_app
 from partnerboost_skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
-from partnerboost_skill.store import AccountStore, CachingClient, SettlePolicy, account_file
+from partnerboost_skill.store import AccountStore, CachingSource, SettlePolicy, account_file
 
 NOW = DEFAULT_NOW
 LIST4 = "/a/transaction/list4"
@@ -81,11 +82,12 @@ async def caching(
     settle_days: int = 90,
     lock_timeout: float = 0.2,
     **options: Any,
-) -> AsyncIterator[CachingClient]:
+) -> AsyncIterator[CachingSource]:
     async with sandbox.client(**options) as inner:
         store = AccountStore(store_path(cache_dir), lock_timeout=lock_timeout)
-        async with CachingClient(
-            inner, store, policy=SettlePolicy(timedelta(days=settle_days)), refresh=refresh, now=lambda: NOW
+        async with CachingSource(
+            LiveSource(inner), store, policy=SettlePolicy(timedelta(days=settle_days)), refresh=refresh,
+            now=lambda: NOW,
         ) as client:
             yield client
 

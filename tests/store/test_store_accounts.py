@@ -9,13 +9,13 @@ import httpx2
 import pytest
 from store_support import NOW, Sandbox, store_path
 
-from partnerboost_skill import runtime
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers, runtime
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import sandbox_credentials
 from partnerboost_skill.sandbox import SANDBOX_BASE_URL
-from partnerboost_skill.store import AccountStore, CachingClient, account_file
+from partnerboost_skill.store import AccountStore, CachingSource, account_file
 from partnerboost_tools.merchant import MerchantListTransactions
 
 OTHER_KEY = "other-merchant-key-5d1c0e"
@@ -66,7 +66,7 @@ def test_account_files_differ_per_account_and_address_and_never_hold_the_key(tmp
 async def test_two_accounts_never_read_each_others_orders(world, tmp_path):
     sandbox = Sandbox.over(world)
     async with sandbox.client() as inner:
-        first = CachingClient(inner, AccountStore(store_path(tmp_path)), now=lambda: NOW)
+        first = CachingSource(LiveSource(inner), AccountStore(store_path(tmp_path)), now=lambda: NOW)
         mine = (await first.fetch_orders_frame(JUNE)).frame
         first.close()
     assert len(mine) > 100
@@ -75,8 +75,10 @@ async def test_two_accounts_never_read_each_others_orders(world, tmp_path):
     async with PartnerBoostClient(
         other_credentials, base_url=SANDBOX_BASE_URL, transport=other_account_transport()
     ) as inner:
-        second = CachingClient(
-            inner, AccountStore(account_file(tmp_path, other_credentials, SANDBOX_BASE_URL)), now=lambda: NOW
+        second = CachingSource(
+            LiveSource(inner),
+            AccountStore(account_file(tmp_path, other_credentials, SANDBOX_BASE_URL)),
+            now=lambda: NOW,
         )
         theirs = (await second.fetch_orders_frame(JUNE)).frame
         again = await second.fetch_orders_frame(JUNE)
@@ -110,8 +112,8 @@ async def test_without_the_cache_no_file_is_touched(runtime_on_sandbox, tmp_path
     cache_dir = tmp_path / "cache"
     settings = runtime_on_sandbox.model_copy(update={"use_cache": False, "cache_dir": cache_dir})
     async with runtime.connect(settings) as connection:
-        assert isinstance(connection.client, PartnerBoostClient)
-        answer = await answers.review(connection.client, now=NOW)
+        assert isinstance(connection.source, LiveSource)
+        answer = await answers.review(connection.source, now=NOW)
     assert answer.complete
     assert not cache_dir.exists()
 
@@ -121,8 +123,8 @@ async def test_with_the_cache_the_account_file_is_filled(runtime_on_sandbox, tmp
     cache_dir = tmp_path / "cache"
     settings = runtime_on_sandbox.model_copy(update={"cache_dir": cache_dir})
     async with runtime.connect(settings) as connection:
-        assert isinstance(connection.client, CachingClient)
-        await answers.review(connection.client, now=NOW)
+        assert isinstance(connection.source, CachingSource)
+        await answers.review(connection.source, now=NOW)
     assert account_file(cache_dir, sandbox_credentials(), SANDBOX_BASE_URL).stat().st_size > 10_000
 
 
@@ -131,9 +133,9 @@ async def test_the_demo_keeps_its_cache_in_memory(tmp_path):
     cache_dir = tmp_path / "cache"
     async with runtime.connect(Settings(cache_dir=cache_dir)) as connection:
         assert connection.demo
-        assert isinstance(connection.client, CachingClient)
-        first = await answers.monitor(connection.client, now=connection.now)
-        second = await answers.monitor(connection.client, now=connection.now)
+        assert isinstance(connection.source, CachingSource)
+        first = await answers.monitor(connection.source, now=connection.now)
+        second = await answers.monitor(connection.source, now=connection.now)
     assert first.complete and second.complete
     assert any("checked live" in note for note in second.notes)
     assert not cache_dir.exists()
@@ -143,7 +145,7 @@ async def test_the_demo_keeps_its_cache_in_memory(tmp_path):
 async def test_the_cache_is_readable_by_its_owner_only(world, tmp_path):
     cache_dir = tmp_path / "cache"
     async with Sandbox.over(world).client() as inner:
-        client = CachingClient(inner, AccountStore(store_path(cache_dir)), now=lambda: NOW)
+        client = CachingSource(LiveSource(inner), AccountStore(store_path(cache_dir)), now=lambda: NOW)
         await client.fetch_orders_frame(JUNE)
         client.close()
     assert cache_dir.stat().st_mode & 0o777 == 0o700

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from store_support import LIST4, NOW, STATS, Sandbox, caching, without_notes
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_tools.brand import BrandCreateOrder, BrandVoidOrder
 
 RECENT = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)

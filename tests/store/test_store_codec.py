@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from store_support import NOW, Sandbox
 
-from partnerboost_skill.analysis import sandbox_records
-from partnerboost_skill.analysis.frames import empty_orders, orders_frame
+from partnerboost_skill.records.frames import empty_orders, orders_frame
+from partnerboost_skill.sandbox import bulk_records as sandbox_records
 from partnerboost_skill.store.codec import CodecError, assemble, decode, encode, part_of
 from partnerboost_skill.store.orders import compact, split_by_day
 from partnerboost_skill.store.signatures import api_signature, part_signature

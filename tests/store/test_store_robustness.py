@@ -8,7 +8,7 @@ import time
 import pytest
 from store_support import NOW, Sandbox, caching, store_path, without_notes
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.store import AccountStore
 
 

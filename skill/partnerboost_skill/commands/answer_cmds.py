@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import GROUP_BY_CHOICES, Answer, OrderMonitor, PerformanceReview
-from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.commands.common import UsageError, fail, note
 from partnerboost_skill.config import ConfigError, Settings, load_settings
 from partnerboost_skill.periods import PeriodError
+from partnerboost_skill.records.source import Source
 from partnerboost_skill.render import FORMATS, LANGS, Lang, i18n, join_messages, render, render_json
 from partnerboost_skill.render import charts as chart_module
 from partnerboost_skill.render.blocks import Block
@@ -69,7 +69,7 @@ class Output:
     auto_chart: bool
 
 
-async def _daily_orders(client: PartnerBoostClient, monitor: OrderMonitor) -> list[chart_module.DayCount]:
+async def _daily_orders(client: Source, monitor: OrderMonitor) -> list[chart_module.DayCount]:
     action = MerchantPerformanceChart(
         start_date=monitor.period.start, end_date=monitor.period.end - timedelta(seconds=1), group_by="day"
     )
@@ -86,7 +86,7 @@ async def _daily_orders(client: PartnerBoostClient, monitor: OrderMonitor) -> li
     return days
 
 
-async def _run(client: PartnerBoostClient, request: Request, now: datetime, tz: str) -> Answer:
+async def _run(client: Source, request: Request, now: datetime, tz: str) -> Answer:
     phrase = request.phrase
     if request.kind == "review":
         return await answers.review(client, phrase or answers.DEFAULT_REVIEW_PERIOD, request.group_by,
@@ -110,11 +110,11 @@ async def compute(
     timezone, run it."""
     async with connect(settings) as conn:
         request = make_request(conn.now, settings.timezone)
-        result = await _run(conn.client, request, conn.now, settings.timezone)
+        result = await _run(conn.source, request, conn.now, settings.timezone)
         outcome = Outcome(result=result, demo=conn.demo, now=conn.now)
         if want_daily and isinstance(result, OrderMonitor):
             try:
-                outcome.daily = await _daily_orders(conn.client, result)
+                outcome.daily = await _daily_orders(conn.source, result)
             except PartnerBoostError as exc:
                 note(f"Chart skipped: the daily order counts could not be read ({exc}).")
         return request, outcome

@@ -86,10 +86,10 @@ async def _execute(action: Action, all_pages: bool) -> Any:
         if conn.demo:
             note(DEMO_NOTICE)
         if _fetches_everything(action, all_pages):
-            result = await conn.client.fetch_all(action)
+            result = await conn.source.fetch_all(action)
             data: Any = {"total": result.total, "count": len(result.records), "list": result.records}
             return data
-        return await conn.client.call(action)
+        return await conn.source.call(action)
 
 
 def run(args: argparse.Namespace) -> int:

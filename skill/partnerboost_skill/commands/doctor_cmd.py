@@ -79,10 +79,10 @@ def _toolsets(settings: Settings) -> str:
 async def _probe(settings: Settings) -> tuple[bool, str]:
     started = time.monotonic()
     async with connect(settings) as conn:
-        families = conn.client.credentials.families()
+        families = conn.source.credentials.families()
         family = "merchant" if "merchant" in families else families[0]
         action = CHEAP_CALLS[family]
-        await asyncio.wait_for(conn.client.call(action), CHECK_TIMEOUT)
+        await asyncio.wait_for(conn.source.call(action), CHECK_TIMEOUT)
         where = "the built-in sandbox" if conn.demo else f"PartnerBoost ({settings.base_url})"
     return True, f"✓ {where} answered {action.tool_name} in {time.monotonic() - started:.1f} s"
 

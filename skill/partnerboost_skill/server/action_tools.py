@@ -121,7 +121,7 @@ def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
     async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
         named = with_defaults(action_cls, arguments)
         action = validate_action(action_cls, named)
-        data = await state.connection.client.call(action)
+        data = await state.connection.source.call(action)
         return read_result(action, named, data, state.notice())
 
     return _tool(action_cls, handle, output_schema(ActionResult))
@@ -134,7 +134,7 @@ def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
         dry_run = _flag(remaining, "dry_run", not confirm)
         action = validate_action(action_cls, with_defaults(action_cls, remaining))
         perform = confirm and not dry_run
-        data = await state.connection.client.call(action) if perform else None
+        data = await state.connection.source.call(action) if perform else None
         notice = state.notice()
         return write_result(WriteResult(
             action=action.tool_name,

@@ -16,7 +16,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import (
     Answer,
@@ -33,7 +33,7 @@ from partnerboost_skill.render import i18n
 from partnerboost_skill.server import summaries
 from partnerboost_skill.server.output_cap import MAX_TEXT_BYTES, json_text, shrink_lists, size_of
 from partnerboost_skill.server.output_models import UntitledJsonSchema, output_schema
-from partnerboost_skill.server.progress import ProgressClient
+from partnerboost_skill.server.progress_source import ProgressSource
 from partnerboost_skill.server.state import ServerState
 from partnerboost_skill.server.tool_base import ServerTool, make_tool, result
 
@@ -211,7 +211,7 @@ def analysis_tool(spec: AnalysisSpec, state: ServerState) -> ServerTool:
         async def report(done: float, total: float | None, message: str) -> None:
             await ctx.report_progress(done, total, message)
 
-        client = ProgressClient(state.connection.client, report)
+        client = ProgressSource(state.connection.source, report)
         try:
             answer = await spec.run(client, params, state)
         except Exception as exc:

@@ -26,8 +26,8 @@ def glossary_text() -> str:
 async def account_summary(state: ServerState) -> dict[str, Any]:
     connection = state.connection
     try:
-        account = await connection.client.call(MerchantAccountInfo())
-        plan = await connection.client.call(MerchantCurrentPlan())
+        account = await connection.source.call(MerchantAccountInfo())
+        plan = await connection.source.call(MerchantCurrentPlan())
     except PartnerBoostError as exc:
         raise ResourceError(error_text(exc)) from exc
     summary: dict[str, Any] = {"demo": connection.demo, "account": account, "plan": plan}

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.api.params import get_param
 from partnerboost_skill.api.results import FetchResult, ProgressCallback
+from partnerboost_skill.records.source import Source
 from partnerboost_skill.store.database import Listing
 from partnerboost_skill.store.freshness import SettlePolicy, day_of, days_label, moment_label
 from partnerboost_skill.store.guard import StoreSession
@@ -63,7 +63,7 @@ def describe(action: Action) -> str:
 class ListingCache:
     def __init__(
         self,
-        client: PartnerBoostClient,
+        client: Source,
         session: StoreSession,
         policy: SettlePolicy,
         now: int,

@@ -18,12 +18,11 @@ from datetime import UTC, datetime
 
 import anyio
 import numpy as np
-import pandas as pd
 
-from partnerboost_skill.analysis.frames import empty_orders, orders_frame
-from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, report_progress
+from partnerboost_skill.records.frames import empty_orders, orders_frame
+from partnerboost_skill.records.source import OrdersFetch, Source, records_of
 from partnerboost_skill.store.codec import CodecError, Labels, Part, assemble, decode, encode, part_of
 from partnerboost_skill.store.freshness import (
     DAY_SECONDS,
@@ -41,14 +40,6 @@ from partnerboost_tools.merchant import MerchantListTransactions, MerchantTransa
 CHUNK_DAYS = 14
 """Days per fetch: few partly filled pages, yet frames are built and saved while other chunks still arrive."""
 _NS = 1_000_000_000
-
-
-@dataclass
-class OrdersFetch:
-    """An orders frame and how it was obtained (records are not kept in `result`: the frame holds them)."""
-
-    frame: pd.DataFrame
-    result: FetchResult
 
 
 @dataclass
@@ -138,7 +129,7 @@ def is_plain_range(action: MerchantListTransactions) -> bool:
 class OrderSync:
     def __init__(
         self,
-        client: PartnerBoostClient,
+        client: Source,
         session: StoreSession,
         policy: SettlePolicy,
         now: int,
@@ -347,7 +338,7 @@ class OrderSync:
                 return
             outcome.requests += result.requests
             outcome.missing += [f"orders {days_label(chunk[0], chunk[-1])}: {m}" for m in result.missing]
-            records = [record for record in result.records if isinstance(record, dict)]
+            records = records_of(result)
             # in a worker thread, so the event loop keeps answering the other chunks' pages meanwhile
             part = await anyio.to_thread.run_sync(_part_of_records, records)
             outcome.parts.append((chunk[0], part))

@@ -1,5 +1,4 @@
-"""A PartnerBoostClient with a local cache in front: the same `call` and `fetch_all`, plus
-`fetch_orders_frame`.
+"""A `Source` with a local cache in front (itself a `Source`).
 
 - `fetch_orders_frame(list4 query)` answers a plain time-range order query from the cache where the orders
   have settled and checks or refetches the rest (see orders.py); other order queries are fetched live.
@@ -18,15 +17,15 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from partnerboost_skill.analysis.frames import orders_frame
-from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.params import get_param
 from partnerboost_skill.api.results import FetchResult, ProgressCallback
+from partnerboost_skill.config import Credentials
+from partnerboost_skill.records.source import OrdersFetch, Source
 from partnerboost_skill.store.database import AccountStore
 from partnerboost_skill.store.freshness import SettlePolicy, day_of
 from partnerboost_skill.store.guard import StoreSession
 from partnerboost_skill.store.listings import LISTINGS, ListingCache
-from partnerboost_skill.store.orders import OrdersFetch, OrderSync, is_plain_range
+from partnerboost_skill.store.orders import OrderSync, is_plain_range
 from partnerboost_tools.base import Action
 from partnerboost_tools.merchant import MerchantListTransactions
 
@@ -37,12 +36,12 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class CachingClient:
-    """Wraps an open PartnerBoostClient (which its opener closes); closes only its own store."""
+class CachingSource:
+    """Wraps an open Source (which its opener closes); closes only its own store."""
 
     def __init__(
         self,
-        client: PartnerBoostClient,
+        client: Source,
         store: AccountStore | None,
         *,
         policy: SettlePolicy | None = None,
@@ -55,10 +54,11 @@ class CachingClient:
         self.refresh = refresh
         self.now = now
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
+    @property
+    def credentials(self) -> Credentials:
+        return self.client.credentials
 
-    async def __aenter__(self) -> CachingClient:
+    async def __aenter__(self) -> CachingSource:
         return self
 
     async def __aexit__(
@@ -81,7 +81,7 @@ class CachingClient:
         *,
         allow_partial: bool = False,
     ) -> OrdersFetch:
-        """The orders of a list4 query as an orders frame (skill.analysis.frames.orders_frame's schema)."""
+        """The orders of a list4 query as an orders frame (records.frames.orders_frame's schema)."""
         start, end = action.trans_time_start, action.trans_time_end
         if start is not None and end is not None and is_plain_range(action):
             sync = OrderSync(
@@ -90,15 +90,7 @@ class CachingClient:
             return await sync.orders(
                 int(start.timestamp()), int(end.timestamp()), on_progress, allow_partial=allow_partial
             )
-        result = await self.client.fetch_all(action, on_progress, allow_partial=allow_partial)
-        records = [record for record in result.records if isinstance(record, dict)]
-        frame = orders_frame(records)
-        return OrdersFetch(
-            frame,
-            FetchResult(
-                [], len(frame), result.complete, result.missing, result.requests, result.windows, result.notes
-            ),
-        )
+        return await self.client.fetch_orders_frame(action, on_progress, allow_partial=allow_partial)
 
     async def fetch_all(
         self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False

@@ -1,4 +1,4 @@
-"""Progress notifications for the analysis tools: a client wrapper that reports every fetched page, summed
+"""Progress notifications for the analysis tools: a Source wrapper that reports every fetched page, summed
 over all the listings an answer reads at the same time."""
 
 from __future__ import annotations
@@ -7,42 +7,52 @@ import itertools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, report_progress
+from partnerboost_skill.config import Credentials
+from partnerboost_skill.records.source import OrdersFetch, Source
 from partnerboost_tools.base import Action
+from partnerboost_tools.merchant import MerchantListTransactions
 
 Report = Callable[[float, float | None, str], Awaitable[None]]
 
 
-class ProgressClient:
-    """Delegates to a PartnerBoostClient; `fetch_all` also reports records fetched so far to `report`."""
+class ProgressSource:
+    """Delegates to a Source; its fetches also report the records fetched so far to `report`."""
 
-    def __init__(self, client: PartnerBoostClient, report: Report) -> None:
-        self._client = client
+    def __init__(self, inner: Source, report: Report) -> None:
+        self._inner = inner
         self._report = report
         self._ids = itertools.count()
         self._fetched: dict[int, int] = {}
         self._totals: dict[int, int | None] = {}
         self._last = 0.0
-        if hasattr(client, "fetch_orders_frame"):
-            self.fetch_orders_frame = self._fetch_orders_frame
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
+    @property
+    def credentials(self) -> Credentials:
+        return self._inner.credentials
+
+    async def call(self, action: Action) -> Any:
+        return await self._inner.call(action)
 
     async def fetch_all(
         self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
     ) -> FetchResult:
-        fetch = self._client.fetch_all
-        result = await self._tracked(action, on_progress, fetch, allow_partial, lambda r: len(r.records))
+        result: FetchResult = await self._tracked(
+            action, on_progress, self._inner.fetch_all, allow_partial, lambda r: len(r.records)
+        )
         return result
 
-    async def _fetch_orders_frame(
-        self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
-    ) -> Any:
-        """The caching client's orders-frame fetch (see skill/store), with the same progress relay."""
-        fetch = self._client.fetch_orders_frame  # type: ignore[attr-defined]
-        return await self._tracked(action, on_progress, fetch, allow_partial, lambda r: len(r.frame))
+    async def fetch_orders_frame(
+        self,
+        action: MerchantListTransactions,
+        on_progress: ProgressCallback | None = None,
+        *,
+        allow_partial: bool = False,
+    ) -> OrdersFetch:
+        result: OrdersFetch = await self._tracked(
+            action, on_progress, self._inner.fetch_orders_frame, allow_partial, lambda r: len(r.frame)
+        )
+        return result
 
     async def _tracked(
         self,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partnerboost_skill.analysis.frames import (
+from partnerboost_skill.records.frames import (
     ORDER_COLUMNS,
     FrameError,
     bills_frame,

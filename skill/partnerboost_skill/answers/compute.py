@@ -17,16 +17,6 @@ import pandas as pd
 from partnerboost_skill.analysis import metrics
 from partnerboost_skill.analysis.billing import BILL_MONTH, check_bill, month_period
 from partnerboost_skill.analysis.compare import compare_periods
-from partnerboost_skill.analysis.dataset import (
-    Fetched,
-    load_bills,
-    load_clicks_for,
-    load_orders,
-    load_orders_of_bill,
-    load_partners,
-    merge_orders,
-)
-from partnerboost_skill.analysis.frames import empty_orders
 from partnerboost_skill.analysis.monitor import monitor_orders
 from partnerboost_skill.analysis.partners import partner_media
 from partnerboost_skill.analysis.results import (
@@ -38,8 +28,13 @@ from partnerboost_skill.analysis.results import (
     PeriodComparison,
 )
 from partnerboost_skill.analysis.review import review_performance
+from partnerboost_skill.answers.fetched import Fetched
+from partnerboost_skill.answers.partnerboost import PartnerBoostProvider, merge_orders
+from partnerboost_skill.answers.provider import Provider
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.periods import Period, PeriodError, resolve_period
+from partnerboost_skill.records.frames import empty_orders
+from partnerboost_skill.records.source import Source, as_source
 
 DEFAULT_REVIEW_PERIOD = "last three months"
 DEFAULT_MONITOR_PERIOD = "last 7 days"
@@ -52,6 +47,17 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """No PartnerBoost data is older; earlier periods are refused before anything is fetched."""
 
 ResultT = TypeVar("ResultT", bound=Answer)
+
+
+Data = Provider | Source | PartnerBoostClient
+"""What an answer reads: a platform's provider, or a PartnerBoost source or bare client (read through the
+PartnerBoost provider)."""
+
+
+def provider_of(data: Data) -> Provider:
+    if isinstance(data, Provider):
+        return data
+    return PartnerBoostProvider(as_source(data))
 
 
 def _period(phrase: str, now: datetime | None, tz: str) -> Period:
@@ -95,7 +101,7 @@ def _first_leaf(error: BaseException) -> BaseException:
 
 
 async def review(
-    client: PartnerBoostClient,
+    data: Data,
     phrase: str = DEFAULT_REVIEW_PERIOD,
     group_by: str = "channel_type",
     *,
@@ -103,39 +109,41 @@ async def review(
     tz: str = "UTC",
 ) -> PerformanceReview:
     """ "Review the last three months": ROI per channel (or partner, type, country, device, month), advice."""
+    provider = provider_of(data)
     metrics.check_group_by(group_by)
     period = _period(phrase, now, tz)
     previous = period.comparison()
     _on_record(period, previous)
     fetched = Fetched()
     orders, clicks = await _both(
-        load_orders(client, previous.start, period.end, fetched),
-        load_clicks_for(client, [period, previous], fetched, "day" if group_by == "month" else "medium"),
+        provider.orders(previous.start, period.end, fetched),
+        provider.clicks([period, previous], fetched, "day" if group_by == "month" else "medium"),
     )
     return _finish(review_performance(orders, clicks, period, group_by), fetched)
 
 
 async def monitor(
-    client: PartnerBoostClient,
+    data: Data,
     phrase: str = DEFAULT_MONITOR_PERIOD,
     *,
     now: datetime | None = None,
     tz: str = "UTC",
 ) -> OrderMonitor:
     """ "How are recent orders doing": metrics vs the previous period, best channels, abnormal orders."""
+    provider = provider_of(data)
     period = _period(phrase, now, tz)
     previous = period.comparison()
     _on_record(period, previous)
     fetched = Fetched()
     orders, clicks = await _both(
-        load_orders(client, previous.start, period.end, fetched),
-        load_clicks_for(client, [period, previous], fetched),
+        provider.orders(previous.start, period.end, fetched),
+        provider.clicks([period, previous], fetched),
     )
     return _finish(monitor_orders(orders, period, clicks=clicks), fetched)
 
 
 async def bills(
-    client: PartnerBoostClient,
+    data: Data,
     month: str = DEFAULT_BILL_MONTH,
     *,
     now: datetime | None = None,
@@ -143,6 +151,7 @@ async def bills(
     by: Literal["period", "issued"] = "period",
 ) -> BillCheck:
     """ "Check my bill from last month": the month's bills, exact totals, reconciliation against orders."""
+    provider = provider_of(data)
     period = _period(month, now, tz)
     if period.unit != "month" or period.count != 1 or period.to_date:
         raise metrics.AnalysisError(
@@ -154,17 +163,17 @@ async def bills(
     if by == "period":
         issued_until = (pd.Timestamp(period.end) + pd.DateOffset(months=1)).to_pydatetime()
         bill_frame, orders = await _both(
-            load_bills(client, period.start, issued_until, fetched),
-            load_orders(client, period.start - _MARGIN, period.end + _MARGIN, fetched),
+            provider.bills(period.start, issued_until, fetched),
+            provider.orders(period.start - _MARGIN, period.end + _MARGIN, fetched),
         )
     else:
         # Bills issued in the month cover earlier months: reconcile them against the orders of those months.
-        bill_frame = await load_bills(client, period.start, period.end, fetched)
-        orders = await _orders_of_months(client, bill_frame, period, fetched)
+        bill_frame = await provider.bills(period.start, period.end, fetched)
+        orders = await _orders_of_months(provider, bill_frame, period, fetched)
     result = check_bill(bill_frame, orders, period, by=by)
-    follow_ups = [d.bill_id for d in result.discrepancies if d.bill_id.isdigit()][:MAX_BILL_FOLLOW_UPS]
+    follow_ups = [d.bill_id for d in result.discrepancies][:MAX_BILL_FOLLOW_UPS]
     if follow_ups:
-        extra = [await load_orders_of_bill(client, int(bill_id), fetched) for bill_id in follow_ups]
+        extra = [await provider.orders_of_bill(bill_id, fetched) for bill_id in follow_ups]
         result = check_bill(bill_frame, merge_orders(orders, *extra), period, by=by)
     if by == "period" and period.as_of is not None:
         result.notes.append(f"{result.month} is not over yet: its bills are issued after the month ends")
@@ -172,7 +181,7 @@ async def bills(
 
 
 async def _orders_of_months(
-    client: PartnerBoostClient, bill_frame: pd.DataFrame, issued: Period, fetched: Fetched
+    provider: Provider, bill_frame: pd.DataFrame, issued: Period, fetched: Fetched
 ) -> pd.DataFrame:
     """The orders of every month the bills cover (their `period`), or none when there are no bills."""
     months = sorted({m for m in bill_frame["month"].astype(str) if BILL_MONTH.fullmatch(m)})
@@ -180,11 +189,11 @@ async def _orders_of_months(
         return empty_orders()
     first = month_period(months[0], issued.timezone)
     last = month_period(months[-1], issued.timezone)
-    return await load_orders(client, first.start - _MARGIN, last.end + _MARGIN, fetched)
+    return await provider.orders(first.start - _MARGIN, last.end + _MARGIN, fetched)
 
 
 async def media(
-    client: PartnerBoostClient,
+    data: Data,
     phrase: str = DEFAULT_MEDIA_PERIOD,
     status: str | None = "joined",
     *,
@@ -192,21 +201,22 @@ async def media(
     tz: str = "UTC",
 ) -> PartnerMedia:
     """ "Which media am I partnering with": every partnered medium, the portfolio's structure, activity."""
+    provider = provider_of(data)
     period = _period(phrase, now, tz)
     _on_record(period)
     fetched = Fetched()
     partners: pd.DataFrame | None
     (orders, clicks), partners = await _both(
         _both(
-            load_orders(client, period.start, period.end, fetched), load_clicks_for(client, [period], fetched)
+            provider.orders(period.start, period.end, fetched), provider.clicks([period], fetched)
         ),
-        load_partners(client, status, fetched),
+        provider.partners(status, fetched),
     )
     return _finish(partner_media(partners, orders, clicks, period, status=status), fetched)
 
 
 async def compare(
-    client: PartnerBoostClient,
+    data: Data,
     phrase: str = "last month",
     against: Literal["previous", "year_before"] = "previous",
     group_by: str = "channel_type",
@@ -215,6 +225,7 @@ async def compare(
     tz: str = "UTC",
 ) -> PeriodComparison:
     """Month-on-month (against="previous") or year-on-year (against="year_before") comparison."""
+    provider = provider_of(data)
     metrics.check_group_by(group_by)
     if against not in ("previous", "year_before"):
         raise metrics.AnalysisError(f"against must be 'previous' or 'year_before'; got {against!r}")
@@ -225,10 +236,10 @@ async def compare(
     clicks_by = "day" if group_by == "month" else "medium"
     (orders_a, orders_b), clicks = await _both(
         _both(
-            load_orders(client, period.start, period.end, fetched),
-            load_orders(client, other.start, other.end, fetched),
+            provider.orders(period.start, period.end, fetched),
+            provider.orders(other.start, other.end, fetched),
         ),
-        load_clicks_for(client, [period, other], fetched, clicks_by),
+        provider.clicks([period, other], fetched, clicks_by),
     )
     orders = merge_orders(orders_a, orders_b)
     return _finish(compare_periods(orders, clicks, period, other, group_by), fetched)

@@ -1,0 +1,38 @@
+"""Answers: one async function per merchant question (fetch through a platform's provider, then analyse).
+
+    await answers.review(source_or_provider, "last three months", "partner", now=..., tz="Asia/Shanghai")
+"""
+
+from partnerboost_skill.answers.compute import (
+    DEFAULT_BILL_MONTH,
+    DEFAULT_MEDIA_PERIOD,
+    DEFAULT_MONITOR_PERIOD,
+    DEFAULT_REVIEW_PERIOD,
+    Data,
+    bills,
+    compare,
+    media,
+    monitor,
+    provider_of,
+    review,
+)
+from partnerboost_skill.answers.fetched import Fetched
+from partnerboost_skill.answers.provider import PLATFORMS, Platform, Provider
+
+__all__ = [
+    "DEFAULT_BILL_MONTH",
+    "DEFAULT_MEDIA_PERIOD",
+    "DEFAULT_MONITOR_PERIOD",
+    "DEFAULT_REVIEW_PERIOD",
+    "PLATFORMS",
+    "Data",
+    "Fetched",
+    "Platform",
+    "Provider",
+    "bills",
+    "compare",
+    "media",
+    "monitor",
+    "provider_of",
+    "review",
+]
