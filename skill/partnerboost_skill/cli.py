@@ -22,6 +22,7 @@ from partnerboost_skill.commands import (
 )
 from partnerboost_skill.commands.common import UsageError, fail
 from partnerboost_skill.config import ConfigError
+from partnerboost_skill.version import package_version
 
 EXIT_USAGE = 2
 
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="partnerboost",
         description="PartnerBoost for merchants and agents: call any API action, or run the local sandbox.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask_cmd.register(sub)
     answer_cmds.register(sub)

@@ -14,6 +14,7 @@ from partnerboost_skill.server.resources import register_resources
 from partnerboost_skill.server.state import ConnectFactory, ServerState
 from partnerboost_skill.server.tool_base import ServerTool
 from partnerboost_skill.server.toolsets import MAX_DEFAULT_TOOLS, Selection, select
+from partnerboost_skill.version import package_version
 
 logger = logging.getLogger("partnerboost.server")
 
@@ -63,6 +64,7 @@ def build_server(
     server: MCPServer = MCPServer(
         SERVER_NAME,
         title="PartnerBoost",
+        version=package_version(),
         instructions=INSTRUCTIONS,
         tools=list(tools),
         lifespan=state.lifespan,
