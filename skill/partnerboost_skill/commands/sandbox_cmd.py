@@ -6,6 +6,7 @@ import argparse
 import re
 
 from partnerboost_skill.commands.common import UsageError
+from partnerboost_skill.sandbox.dialects.catalogue import DIALECTS
 
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/s)?\s*$")
 
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         latency_ms=args.latency_ms,
         error_rate=args.error_rate,
         rate_limit=parse_rate(args.rate_limit),
+        dialect=args.dialect,
     )
     return 0
 
@@ -52,4 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of requests answered with a 5xx")
     parser.add_argument("--rate-limit", help="requests per second before answering 429, e.g. 20/s")
+    parser.add_argument("--dialect", default="default", choices=list(DIALECTS),
+                        help="serve the same world in another plausible record shape (docs/contracts.md, "
+                        "'Sandbox dialects')")
     parser.set_defaults(handler=run)

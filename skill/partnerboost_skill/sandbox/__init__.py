@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import httpx2
     from starlette.applications import Starlette
 
+    from partnerboost_skill.sandbox.dialects import Dialect
     from partnerboost_skill.sandbox.faults import Faults
     from partnerboost_skill.sandbox.world import World
 
@@ -30,7 +31,7 @@ SANDBOX_AMAZON_BASE_URL = f"{SANDBOX_BASE_URL}/amazon_api"
 
 _lock = threading.Lock()
 _default_world: World | None = None
-_shared_apps: weakref.WeakKeyDictionary[World, Starlette] = weakref.WeakKeyDictionary()
+_shared_apps: weakref.WeakKeyDictionary[World, dict[str, Starlette]] = weakref.WeakKeyDictionary()
 
 
 def default_world() -> World:
@@ -44,35 +45,44 @@ def default_world() -> World:
         return _default_world
 
 
-def sandbox_app(world: World | None = None) -> Starlette:
-    """The fault-free app of `world`, shared by every caller in this process (writes stay visible to all)."""
+def sandbox_app(world: World | None = None, dialect: str = "default") -> Starlette:
+    """The fault-free app of `world` speaking `dialect`, shared by every caller in this process (writes stay
+    visible to all callers of that dialect)."""
     world = world or default_world()
     with _lock:
-        app = _shared_apps.get(world)
+        apps = _shared_apps.setdefault(world, {})
+        app = apps.get(dialect)
         if app is None:
             from partnerboost_skill.sandbox.app import create_app
 
-            app = create_app(world)
-            _shared_apps[world] = app
+            app = create_app(world, dialect=dialect)
+            apps[dialect] = app
         return app
 
 
 def sandbox_transport(
-    world: World | None = None, faults: Faults | None = None, *, clock: Callable[[], datetime] | None = None
+    world: World | None = None,
+    faults: Faults | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    dialect: str | Dialect | None = None,
 ) -> httpx2.ASGITransport:
     """An in-process transport to the sandbox.
 
-    Without faults or clock, it serves `world`'s shared app; with them, a fresh app over the same world (its
-    own rate limits, drift and fault sequence).
+    `dialect` names a record shape of sandbox.dialects.DIALECTS (ValueError when unknown) or is a Dialect.
+    Without faults or clock it serves the shared app of `world` in that dialect; with them, a fresh app over
+    the same world (its own rate limits, drift and fault sequence).
     """
     import httpx2
 
-    if faults is None and clock is None:
-        app = sandbox_app(world)
+    from partnerboost_skill.sandbox.dialects import dialect_named
+
+    if faults is None and clock is None and (dialect is None or isinstance(dialect, str)):
+        app = sandbox_app(world, dialect_named(dialect).name)
     else:
         from partnerboost_skill.sandbox.app import create_app
 
-        app = create_app(world or default_world(), faults, clock=clock)
+        app = create_app(world or default_world(), faults, clock=clock, dialect=dialect)
     return httpx2.ASGITransport(app=app)
 
 

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from partnerboost_skill.sandbox import credentials
+from partnerboost_skill.sandbox.dialects import DEFAULT, Dialect, adjust_request, dialect_named, respond
 from partnerboost_skill.sandbox.faults import FaultMiddleware, Faults
 from partnerboost_skill.sandbox.handlers import amazon, brand, merchant, publisher  # noqa: F401  (registers the handlers)
 from partnerboost_skill.sandbox.handlers.auth import check_brand, check_merchant, check_token
@@ -62,9 +63,10 @@ def _span_text(span: timedelta) -> str:
 class Sandbox:
     """Routes requests of each family to the action's handler; owns the state and the clock."""
 
-    def __init__(self, world: World, clock: Clock) -> None:
+    def __init__(self, world: World, clock: Clock, dialect: Dialect = DEFAULT) -> None:
         self.state = SandboxState(world)
         self.clock = clock
+        self.dialect = dialect
         self.by_family: dict[Family, dict[str, type[Action]]] = {
             "merchant": {},
             "brand": {},
@@ -136,6 +138,7 @@ class Sandbox:
                 "base_url": base,
                 "amazon_base_url": f"{base}/amazon_api",
                 "actions": len(ACTIONS),
+                "dialect": self.dialect.name,
                 "world": {
                     "seed": self.state.world.config.seed,
                     "orders": len(self.state.orders),
@@ -171,7 +174,9 @@ class Sandbox:
         now = self.clock()
         model = parse_action(action, params)
         self._check_window(action, model, token, now)
-        return HANDLERS[action.tool_name](self.state, model, RequestContext(token=token, now=now))
+        model = adjust_request(self.dialect, model)
+        data = HANDLERS[action.tool_name](self.state, model, RequestContext(token=token, now=now))
+        return respond(self.dialect, action.tool_name, data)
 
     def _check_window(self, action: type[Action], model: Action, token: str | None, now: datetime) -> None:
         window = action.window
@@ -204,18 +209,23 @@ class Sandbox:
 
 
 def create_app(
-    world: World | None = None, faults: Faults | None = None, *, clock: Clock | None = None
+    world: World | None = None,
+    faults: Faults | None = None,
+    *,
+    clock: Clock | None = None,
+    dialect: str | Dialect | None = None,
 ) -> Starlette:
     """The sandbox as an ASGI app over `world` (default: the process's cached default world).
 
     `clock` is the server time the brand API's date check compares against (default: real UTC time); the data
     itself lives at the world's own `now`. `faults` adds latency, errors, rate limits and page drift.
+    `dialect` (a name from sandbox.dialects.DIALECTS) serves the world in another record shape.
     """
     if world is None:
         from partnerboost_skill.sandbox import default_world
 
         world = default_world()
-    sandbox = Sandbox(world, clock or real_clock)
+    sandbox = Sandbox(world, clock or real_clock, dialect_named(dialect))
     methods = ["GET", "POST"]
     routes = [
         Route("/", sandbox.index, methods=["GET"]),

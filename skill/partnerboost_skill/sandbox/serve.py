@@ -12,10 +12,11 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def banner(base_url: str, *, seed: int, orders: int, faults: Faults) -> str:
-    """What the operator needs: base URLs, the credentials the sandbox accepts, and the active faults."""
+def banner(base_url: str, *, seed: int, orders: int, faults: Faults, dialect: str = "default") -> str:
+    """What the operator needs: base URLs, the credentials the sandbox accepts, the dialect and the faults."""
+    spoken = "" if dialect == "default" else f", dialect {dialect}"
     lines = [
-        f"PartnerBoost sandbox (seed {seed}, {orders:,} orders) on {base_url}",
+        f"PartnerBoost sandbox (seed {seed}, {orders:,} orders{spoken}) on {base_url}",
         "",
         f"  PARTNERBOOST_BASE_URL={base_url}",
         f"  PARTNERBOOST_AMAZON_BASE_URL={base_url}/amazon_api",
@@ -49,8 +50,10 @@ def run_sandbox(
     error_rate: float = 0.0,
     rate_limit: float | None = None,
     out: TextIO = sys.stdout,
+    dialect: str = "default",
 ) -> None:
-    """Generate the world for `seed`/`orders_per_day`, print the banner and serve until interrupted."""
+    """Generate the world for `seed`/`orders_per_day`, print the banner and serve until interrupted in
+    `dialect` (sandbox.dialects.DIALECTS)."""
     import uvicorn
 
     from partnerboost_skill.sandbox.app import create_app
@@ -58,9 +61,9 @@ def run_sandbox(
 
     world = World.generate(WorldConfig(seed=seed, orders_per_day=orders_per_day))
     faults = Faults(latency_ms=latency_ms, error_rate=error_rate, rate_limit_per_s=rate_limit, seed=seed)
-    app = create_app(world, faults)
+    app = create_app(world, faults, dialect=dialect)
     print(
-        banner(f"http://{host}:{port}", seed=seed, orders=len(world.orders), faults=faults),
+        banner(f"http://{host}:{port}", seed=seed, orders=len(world.orders), faults=faults, dialect=dialect),
         file=out,
         flush=True,
     )
