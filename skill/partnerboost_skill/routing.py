@@ -17,25 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from partnerboost_skill.answers import (
-    DEFAULT_BILL_MONTH,
-    DEFAULT_MEDIA_PERIOD,
-    DEFAULT_MONITOR_PERIOD,
-    DEFAULT_REVIEW_PERIOD,
-)
 from partnerboost_skill.periods import InvalidPeriod, Period, PeriodError, resolve_period
+from partnerboost_skill.questions import DEFAULT_PERIODS
+from partnerboost_skill.questions import Name as Kind
 
-Kind = Literal["review", "orders", "bill", "partners", "compare"]
 Lang = Literal["en", "zh"]
 Against = Literal["previous", "year_before"]
 
-DEFAULT_PERIODS: dict[Kind, str] = {
-    "review": DEFAULT_REVIEW_PERIOD,
-    "orders": DEFAULT_MONITOR_PERIOD,
-    "bill": DEFAULT_BILL_MONTH,
-    "partners": DEFAULT_MEDIA_PERIOD,
-    "compare": "last month",
-}
 MAX_QUESTION = 300
 MIN_YEAR = 1900
 """A bare number from MIN_YEAR to next year reads as a year; any other bare number is a count or an id."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from answer_support import clean_env, run
 
+from partnerboost_skill import questions
 from partnerboost_skill.api.errors import InvalidCredentials
 from partnerboost_skill.commands import answer_cmds
 from partnerboost_skill.config import Settings
@@ -157,7 +158,7 @@ def test_partnerboost_errors_exit_1_without_a_traceback(capsys: pytest.CaptureFi
     async def refused(*_args: object, **_kwargs: object) -> None:
         raise InvalidCredentials("the API key was rejected (1001): check PARTNERBOOST_API_KEY", code=1001)
 
-    monkeypatch.setattr(answer_cmds.answers, "monitor", refused)
+    monkeypatch.setattr(questions.answers, "monitor", refused)
     code, out, err = run(capsys, "orders", "--no-chart")
     assert code == 1 and out == ""
     assert "rejected" in err and "Traceback" not in err

@@ -24,8 +24,9 @@ from reliability_support import FakeTime, client_on, faulty_transport
 from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.config import Settings
+from partnerboost_skill.questions import render_answer
 from partnerboost_skill.records.source import LiveSource
-from partnerboost_skill.render import LANGS, render, render_json
+from partnerboost_skill.render import LANGS, render_json
 from partnerboost_skill.render.formats import LIMITS, TEXT_FORMATS
 from partnerboost_skill.runtime import Connection, sandbox_credentials
 from partnerboost_skill.sandbox.world import World, WorldConfig
@@ -168,8 +169,8 @@ def test_every_renderer_shows_hostile_text_inert(
     raw: bool,
 ) -> None:
     answer = hostile_answers[f"{kind} (raw)" if raw else kind]
-    messages = render(answer, fmt, lang, demo=True)  # type: ignore[arg-type]
-    baseline = render(benign_answers[kind], fmt, lang, demo=True)  # type: ignore[arg-type]
+    messages = render_answer(answer, fmt, lang, demo=True)  # type: ignore[arg-type]
+    baseline = render_answer(benign_answers[kind], fmt, lang, demo=True)  # type: ignore[arg-type]
     text = "\n".join(messages)
     assert not control_characters(text), control_characters(text)[:5]
     found, expected = live_constructs(text), live_constructs("\n".join(baseline))

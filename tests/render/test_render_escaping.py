@@ -7,7 +7,8 @@ import re
 import pytest
 from render_support import HOSTILE_NAMES, every_result
 
-from partnerboost_skill.render import escape, render
+from partnerboost_skill.questions import render_answer
+from partnerboost_skill.render import escape
 
 FORMATS = ("markdown", "discord", "feishu")
 
@@ -20,7 +21,7 @@ def _results() -> list[object]:
 def _outputs(lang: str) -> dict[str, str]:
     results = _results()
     return {
-        fmt: "\n".join(message for result in results for message in render(result, fmt, lang))  # type: ignore[arg-type]
+        fmt: "\n".join(message for result in results for message in render_answer(result, fmt, lang))  # type: ignore[arg-type]
         for fmt in FORMATS
     }
 
@@ -104,7 +105,7 @@ def test_markdown_emphasis_and_code_are_escaped() -> None:
 
 def test_discord_code_blocks_stay_closed_and_keep_their_columns() -> None:
     for result in _results():
-        for message in render(result, "discord", "en"):  # type: ignore[arg-type]
+        for message in render_answer(result, "discord", "en"):  # type: ignore[arg-type]
             fences = [line for line in message.splitlines() if "```" in line]
             assert all(line == "```" for line in fences)
             assert len(fences) % 2 == 0
@@ -112,7 +113,7 @@ def test_discord_code_blocks_stay_closed_and_keep_their_columns() -> None:
 
 def test_markdown_table_rows_keep_their_column_count() -> None:
     for result in every_result(["cells|split|here", "a \\| b", "Normal"]):
-        (text,) = render(result, "markdown", "en")  # type: ignore[arg-type]
+        (text,) = render_answer(result, "markdown", "en")  # type: ignore[arg-type]
         rows = [line for line in text.splitlines() if line.startswith("| ")]
         if rows:
             cells = {len(re.split(r"(?<!\\)\|", row)) for row in rows}
@@ -121,7 +122,7 @@ def test_markdown_table_rows_keep_their_column_count() -> None:
 
 def test_feishu_table_cells_cannot_be_split_by_a_pipe() -> None:
     for result in every_result(["cells|split|here", "Normal"]):
-        text = "\n".join(render(result, "feishu", "en"))  # type: ignore[arg-type]
+        text = "\n".join(render_answer(result, "feishu", "en"))  # type: ignore[arg-type]
         for table in re.findall(r"(?:^\|.*\|$\n?)+", text, re.MULTILINE):
             assert len({row.count("|") for row in table.splitlines()}) == 1, table
 

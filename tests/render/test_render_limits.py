@@ -8,7 +8,8 @@ import re
 import pytest
 from render_support import every_result, review
 
-from partnerboost_skill.render import MESSAGE_SEPARATOR, join_messages, render
+from partnerboost_skill.questions import render_answer
+from partnerboost_skill.render import MESSAGE_SEPARATOR, join_messages
 from partnerboost_skill.render.blocks import Bullets, Data, Document, Line, Table, Title
 from partnerboost_skill.render.formats import to_messages
 
@@ -35,7 +36,7 @@ def _code_blocks_balanced(message: str) -> bool:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_discord_messages_fit_2000_chars_and_17_lines(names: list[str], lang: str) -> None:
     for result in every_result(names):
-        messages = render(result, "discord", lang, demo=True)  # type: ignore[arg-type]
+        messages = render_answer(result, "discord", lang, demo=True)  # type: ignore[arg-type]
         assert messages
         for message in messages:
             assert len(message) <= 2000
@@ -48,7 +49,7 @@ def test_discord_messages_fit_2000_chars_and_17_lines(names: list[str], lang: st
 @pytest.mark.parametrize("names", [LONG_NAMES, CJK_NAMES], ids=["long-latin", "cjk"])
 def test_feishu_messages_fit_4000_chars_with_at_most_one_table(names: list[str]) -> None:
     for result in every_result(names):
-        for message in render(result, "feishu", "zh", demo=True):  # type: ignore[arg-type]
+        for message in render_answer(result, "feishu", "zh", demo=True):  # type: ignore[arg-type]
             assert len(message) <= 4000
             separators = [line for line in message.splitlines() if re.fullmatch(r"\|(?::?-+:?\|)+", line)]
             assert len(separators) <= 1
@@ -56,11 +57,11 @@ def test_feishu_messages_fit_4000_chars_with_at_most_one_table(names: list[str])
 
 def test_markdown_is_one_message() -> None:
     for result in every_result(LONG_NAMES):
-        assert len(render(result, "markdown", "en")) == 1  # type: ignore[arg-type]
+        assert len(render_answer(result, "markdown", "en")) == 1  # type: ignore[arg-type]
 
 
 def test_answers_show_top_rows_only_and_say_how_many_more() -> None:
-    (text,) = render(review(LONG_NAMES), "markdown", "en")
+    (text,) = render_answer(review(LONG_NAMES), "markdown", "en")
     table_rows = [line for line in text.splitlines() if line.startswith("| ") and "Partner with" in line]
     assert 0 < len(table_rows) <= 6
     assert "and 294 more" in text
@@ -95,7 +96,7 @@ def test_a_title_travels_with_the_block_after_it() -> None:
 
 
 def test_joined_output_separates_messages_with_the_marker_line() -> None:
-    messages = render(review(LONG_NAMES), "discord", "en", demo=True)
+    messages = render_answer(review(LONG_NAMES), "discord", "en", demo=True)
     joined = join_messages(messages)
     assert joined.split(f"\n{MESSAGE_SEPARATOR}\n") == messages
     assert all(MESSAGE_SEPARATOR not in message for message in messages)

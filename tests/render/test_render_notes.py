@@ -7,7 +7,7 @@ import re
 import pytest
 from render_support import monitor, review
 
-from partnerboost_skill.render import render
+from partnerboost_skill.questions import render_answer
 from partnerboost_skill.render.notes import iso_dates, note_text
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -59,16 +59,16 @@ def test_english_ranges_become_iso_dates() -> None:
 def test_a_chinese_answer_shows_its_notes_in_chinese(fmt: str) -> None:
     result = review(["A", "B"], group_by="device",
                     notes=["clicks are not reported by device: conversion by device is not available"])
-    text = "\n".join(render(result, fmt, "zh"))  # type: ignore[arg-type]
+    text = "\n".join(render_answer(result, fmt, "zh"))  # type: ignore[arg-type]
     assert "点击数据不区分设备" in text and "clicks are not reported" not in text
 
 
 def test_the_incomplete_warning_translates_what_is_missing_and_is_not_repeated_below() -> None:
     result = monitor(["A", "B"], complete=False)
-    (zh,) = render(result, "markdown", "zh")
+    (zh,) = render_answer(result, "markdown", "zh")
     assert "缺失：数据不完整：订单 2026-11-14 至 2026-11-21（不含）：page 3 of 9" in zh
     clicks = ("clicks could not be fetched (timeout): click counts and conversion figures are missing from "
               "this answer")
     other = result.model_copy(update={"notes": [clicks]})
-    (en,) = render(other, "markdown", "en")
+    (en,) = render_answer(other, "markdown", "en")
     assert en.count("clicks could not be fetched") == 1, "said in the warning, not again in the notes"

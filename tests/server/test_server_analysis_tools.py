@@ -12,7 +12,7 @@ from server_support import text_of
 
 from partnerboost_skill import answers
 from partnerboost_skill.config import Settings
-from partnerboost_skill.render import render
+from partnerboost_skill.questions import render_answer
 from partnerboost_skill.runtime import DEMO_NOTICE, connect
 from partnerboost_skill.sandbox import default_world
 from partnerboost_skill.server import build_server
@@ -134,7 +134,7 @@ async def test_the_summary_is_the_chat_answer_with_the_data_marker(client: Clien
     assert text.startswith(DEMO_NOTICE) and text.endswith(DATA_NOTE)
     async with connect(Settings()) as connection:
         direct = await answers.review(connection.source, "last three months", "partner", now=connection.now)
-    (answer,) = render(direct, "markdown", "en", surface="mcp")
+    (answer,) = render_answer(direct, "markdown", "en", surface="mcp")
     body = text.removeprefix(DEMO_NOTICE).removesuffix(DATA_NOTE).strip()
     table = [line for line in answer.splitlines() if line.startswith("|")]
     assert table and all(line in body for line in table)

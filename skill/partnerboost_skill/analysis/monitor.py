@@ -21,6 +21,8 @@ previous one, so `orders` must cover both):
 from __future__ import annotations
 
 import math
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,7 @@ import pandas as pd
 from partnerboost_skill.analysis import metrics
 from partnerboost_skill.analysis.results import (
     AbnormalOrder,
+    DayOrders,
     GroupFigures,
     OrderFlag,
     OrderMonitor,
@@ -119,8 +122,26 @@ def monitor_orders(
         abnormal_orders=abnormal,
         abnormal_counts=counts,
         thresholds=THRESHOLDS,
+        daily_orders=daily_orders(current, period),
         notes=notes,
     )
+
+
+def daily_orders(current: pd.DataFrame, period: Period) -> list[DayOrders]:
+    """Orders per day of the period, in its time zone; days without orders count 0 (up to today's date when
+    the period is still running)."""
+    zone = ZoneInfo(period.timezone)
+    first = period.start.astimezone(zone).date()
+    last = (period.end - timedelta(microseconds=1)).astimezone(zone).date()
+    days = pd.Series(current["time"].dt.tz_convert(zone).dt.date.to_numpy())
+    valid = ~current["is_void"].to_numpy(dtype=bool)
+    counts = days.value_counts()
+    valid_counts = days[valid].value_counts()
+    span = (last - first).days + 1
+    return [
+        DayOrders(day=day, orders=int(counts.get(day, 0)), valid_orders=int(valid_counts.get(day, 0)))
+        for day in (first + timedelta(days=offset) for offset in range(max(span, 0)))
+    ]
 
 
 def _void_note(current: pd.DataFrame, voided: int, only_void: int) -> list[str]:

@@ -9,7 +9,7 @@ Every result echoes its resolved period and says whether the data behind it was 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -156,6 +156,14 @@ class AbnormalOrder(_Model):
     flags: list[OrderFlag]
 
 
+class DayOrders(_Model):
+    """Orders placed on one day of the period (in the period's time zone), void ones included."""
+
+    day: date
+    orders: int
+    valid_orders: int
+
+
 class OrderMonitor(Answer):
     previous_period: PeriodEcho
     totals: GroupFigures
@@ -165,6 +173,7 @@ class OrderMonitor(Answer):
     abnormal_orders: list[AbnormalOrder]
     abnormal_counts: dict[str, int]
     thresholds: dict[str, float]
+    daily_orders: list[DayOrders] = Field(default_factory=list)
 
 
 class BillLine(_Model):

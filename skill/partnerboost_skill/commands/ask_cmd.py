@@ -10,20 +10,22 @@ import argparse
 from datetime import datetime
 
 from partnerboost_skill.analysis.results import Answer, PeriodComparison
-from partnerboost_skill.commands.answer_cmds import Request, add_output_options, run_answer
+from partnerboost_skill.commands.answer_cmds import Request, add_output_options, request, run_answer
 from partnerboost_skill.commands.common import UsageError
+from partnerboost_skill.questions import BY_NAME, CompareInput, ReviewInput
 from partnerboost_skill.render import i18n
 from partnerboost_skill.render.blocks import Block, Data, Line, parts
 from partnerboost_skill.render.i18n import Lang
 from partnerboost_skill.routing import Route, language_of, route
 
 
-def _what(request: Request, lang: Lang) -> str:
-    if request.kind == "review":
-        group = i18n.name(i18n.GROUP_NAMES, request.group_by, lang) or request.group_by
+def _what(chosen: Request, lang: Lang) -> str:
+    options = chosen.options
+    if isinstance(options, ReviewInput):
+        group = i18n.name(i18n.GROUP_NAMES, options.group_by, lang) or options.group_by
         return i18n.text("kind_review", lang, group=group)
-    what = i18n.text(f"kind_{request.kind}", lang)
-    if request.kind == "compare" and request.against == "year_before":
+    what = i18n.text(f"kind_{chosen.kind}", lang)
+    if isinstance(options, CompareInput) and options.against == "year_before":
         what += "（同比）" if lang == "zh" else " (year on year)"
     return what
 
@@ -38,8 +40,8 @@ def _range(result: Answer, lang: Lang) -> str:
     return f"{text} ({result.period.timezone})" if lang == "en" else f"{text}（{result.period.timezone}）"
 
 
-def understood_line(found: Route, request: Request, result: Answer, lang: Lang) -> Line:
-    what = _what(request, lang)
+def understood_line(found: Route, chosen: Request, result: Answer, lang: Lang) -> Line:
+    what = _what(chosen, lang)
     colon, comma, equals = ("：", "，", " = ") if lang == "zh" else (": ", ", ", " = ")
     head = "理解为" if lang == "zh" else "Understood"
     if found.period_given:
@@ -64,17 +66,20 @@ def run(args: argparse.Namespace) -> int:
     def make_request(now: datetime, tz: str) -> Request:
         found = route(question, now=now, tz=tz)
         routes.append(found)
-        return Request(kind=found.kind, phrase=found.phrase, group_by=found.group_by, against=found.against)
+        chosen = BY_NAME[found.kind]
+        fields = chosen.input_model.model_fields
+        options = {"group_by": found.group_by, "against": found.against}
+        return request(chosen, period=found.phrase, **{k: v for k, v in options.items() if k in fields})
 
-    def preamble(request: Request, result: Answer) -> list[Block]:
-        blocks: list[Block] = [understood_line(routes[-1], request, result, lang)]
+    def preamble(chosen: Request, result: Answer) -> list[Block]:
+        blocks: list[Block] = [understood_line(routes[-1], chosen, result, lang)]
         if routes[-1].compare_fallback:
             label = i18n.period_label(result.period.start, result.period.end, result.period.label, lang)
             blocks.append(Line((i18n.text("understood_compare_fallback", lang, period=label),), tone="quiet"))
         return blocks
 
-    def understood(request: Request, result: Answer) -> str:
-        line = understood_line(routes[-1], request, result, lang)
+    def understood(chosen: Request, result: Answer) -> str:
+        line = understood_line(routes[-1], chosen, result, lang)
         return "".join(part if isinstance(part, str) else str(part.value) for part in line.content)
 
     return run_answer(args, make_request, lang=lang, preamble=preamble, understood=understood)

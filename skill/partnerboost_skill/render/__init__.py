@@ -1,6 +1,6 @@
 """Chat-ready answers: the analysis results as Markdown, Discord or Feishu messages, or JSON, in EN or ZH.
 
-    messages = render(result, "discord", "zh", demo=True)      # list[str], each within Discord's limits
+    messages = render(document, "discord", "zh", demo=True)    # list[str], each within Discord's limits
     print(join_messages(messages))                             # parts separated by a line "---8<---"
 
 The first line says when the numbers are demo data. Text from the API is escaped (skill.render.escape).
@@ -10,24 +10,12 @@ Charts are in skill.render.charts.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from partnerboost_skill.analysis.results import (
-    Answer,
-    BillCheck,
-    OrderMonitor,
-    PartnerMedia,
-    PerformanceReview,
-    PeriodComparison,
-)
+from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.render import i18n
 from partnerboost_skill.render.blocks import Block, Document, Line, Surface
-from partnerboost_skill.render.doc_bill import bill_document
-from partnerboost_skill.render.doc_compare import compare_document
-from partnerboost_skill.render.doc_orders import orders_document
-from partnerboost_skill.render.doc_partners import partners_document
-from partnerboost_skill.render.doc_review import review_document
 from partnerboost_skill.render.formats import TEXT_FORMATS, Format, to_messages
 from partnerboost_skill.render.i18n import LANGS, Lang
 
@@ -36,27 +24,11 @@ FORMATS: tuple[OutputFormat, ...] = (*TEXT_FORMATS, "json")
 MESSAGE_SEPARATOR = "---8<---"
 """Printed alone on a line between two chat messages (discord and feishu output)."""
 
-__all__ = ["FORMATS", "LANGS", "MESSAGE_SEPARATOR", "Lang", "OutputFormat", "document_for", "join_messages",
-           "render", "render_json"]
-
-_DOCUMENTS: list[tuple[type[Answer], Callable[[Any, Lang], Document]]] = [
-    (PerformanceReview, review_document),
-    (OrderMonitor, orders_document),
-    (BillCheck, bill_document),
-    (PartnerMedia, partners_document),
-    (PeriodComparison, compare_document),
-]
-
-
-def document_for(result: Answer, lang: Lang) -> Document:
-    for kind, build in _DOCUMENTS:
-        if isinstance(result, kind):
-            return build(result, lang)
-    raise TypeError(f"no chat rendering for {type(result).__name__}")
-
+__all__ = ["FORMATS", "LANGS", "MESSAGE_SEPARATOR", "Lang", "OutputFormat", "join_messages", "render",
+           "render_json"]
 
 def render(
-    result: Answer,
+    document: Document,
     fmt: Format,
     lang: Lang = "en",
     *,
@@ -64,13 +36,14 @@ def render(
     preamble: Sequence[Block] = (),
     surface: Surface = "cli",
 ) -> list[str]:
-    """The answer as chat messages. `preamble` (e.g. what `ask` understood) follows the demo line;
-    `surface` says where it is read (the command line or an MCP tool's text)."""
+    """An answer's document (see questions.Question.document) as chat messages. `preamble` (e.g. what `ask`
+    understood) follows the demo line; `surface` says where it is read (the command line or an MCP tool's
+    text)."""
     doc = Document()
     if demo:
         doc.add(Line((i18n.text("demo", lang),), tone="warning"))
     doc.add(*preamble)
-    doc.blocks.extend(document_for(result, lang).blocks)
+    doc.blocks.extend(document.blocks)
     return to_messages(doc, fmt, surface)
 
 

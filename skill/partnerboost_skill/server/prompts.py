@@ -19,14 +19,12 @@ from mcp.server.mcpserver.prompts.base import PromptArgument
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS
 
+from partnerboost_skill.questions import QUESTIONS
+
 PROMPTS_DIR: Traversable = files("partnerboost_prompts")
 LANGUAGES = ("en", "zh")
-DEFAULT_PERIODS: dict[str, str] = {
-    "review_performance": "last three months",
-    "monitor_orders": "last 7 days",
-    "check_bill": "last month",
-    "partner_media": "last three months",
-}
+DEFAULT_PERIODS: dict[str, str] = {q.prompt: q.default_period for q in QUESTIONS if q.prompt}
+"""A prompt's default period is its question's (questions.py)."""
 _LANG_ALIASES = {"en": "en", "english": "en", "zh": "zh", "cn": "zh", "chinese": "zh", "中文": "zh"}
 
 
