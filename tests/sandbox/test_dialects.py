@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_app_support import call, client_for, data_of, unix
+from test_app_support import call, client_for, data_of, fixed_app, unix
 
 from partnerboost_skill.cli import main
 from partnerboost_skill.sandbox import sandbox_transport
@@ -123,7 +123,7 @@ async def test_orders_and_their_statistics_agree_with_the_world_under_the_dialec
 ) -> None:
     d = DIALECTS[name]
     fields = d.order_fields
-    async with client_for(create_app(world, clock=lambda: world.config.now, dialect=name)) as client:
+    async with client_for(fixed_app(world, dialect=name)) as client:
         records, total = await all_orders(client, d)
         stats = data_of(await call(client, "merchant_transaction_stats",
                                    {"trans_time_start": START, "trans_time_end": END}))
@@ -252,7 +252,7 @@ def test_money_and_time_forms_are_the_familiar_ones() -> None:
 async def test_a_dialect_answers_the_same_bytes_every_time(world: World, name: str) -> None:
     bodies = []
     for _ in range(2):
-        async with client_for(create_app(world, dialect=name)) as client:
+        async with client_for(fixed_app(world, dialect=name)) as client:
             for tool, params in (
                 ("merchant_list_transactions", {"trans_time_start": START, "trans_time_end": END}),
                 ("merchant_transaction_stats", {"trans_time_start": START, "trans_time_end": END}),
@@ -261,7 +261,9 @@ async def test_a_dialect_answers_the_same_bytes_every_time(world: World, name: s
                 ("merchant_account_info", {}),
                 ("brand_list_publishers", {}),
             ):
-                bodies.append((await call(client, tool, params)).content)
+                response = await call(client, tool, params)
+                data_of(response)
+                bodies.append(response.content)
     half = len(bodies) // 2
     assert bodies[:half] == bodies[half:]
 
@@ -304,3 +306,32 @@ def test_the_docs_describe_every_dialect() -> None:
             assert trait in section, f"{name}: the docs do not mention {trait}"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "--dialect" in readme
+
+
+async def test_every_field_a_dialect_renames_is_a_field_the_default_records_carry(world: World) -> None:
+    """A field map naming a field the default records no longer carry would silently stop applying."""
+    window = {"start_date": START, "end_date": END}
+    async with client_for(fixed_app(world)) as client:
+        order = data_of(await call(client, "merchant_list_transactions", {"page_size": 1}))["list"][0]
+        stats = data_of(await call(client, "merchant_transaction_stats", {}))
+        rows = [
+            row
+            for group_by in ("day", "week", "month", "medium", "channel")
+            for row in data_of(await call(client, "merchant_performance_list",
+                                          {**window, "group_by": group_by, "page_size": 1}))["list"]
+        ]
+        bill = data_of(await call(client, "merchant_list_bills", {"page_size": 1}))["list"][0]
+        account = data_of(await call(client, "merchant_account_info", {}))
+        publisher = data_of(await call(client, "brand_list_publishers", {}))["list"][0]
+    carried = {
+        "order_fields": set(order),
+        "stats_fields": set(stats) | {key for entry in stats["by_status"].values() for key in entry},
+        "performance_fields": {key for row in rows for key in row},
+        "bill_fields": set(bill) | {"fee", "total"},
+        "account_fields": set(account),
+        "publisher_fields": set(publisher),
+    }
+    for name, dialect in DIALECTS.items():
+        for table, keys in carried.items():
+            unknown = set(getattr(dialect, table)) - keys
+            assert not unknown, f"{name}.{table} renames fields the default records do not carry: {unknown}"
