@@ -276,7 +276,7 @@ def answer_from_cache(cache_file: Path, clicks_file: Path) -> None:
         reader = AccountStore(cache_file)
         bodies = reader.order_bodies(reader.order_days(0, 10**6))
         reader.close()
-        return assemble([decode(bodies[day]) for day in sorted(bodies, reverse=True)], empty_orders())
+        return assemble([decode(bodies[day].body) for day in sorted(bodies, reverse=True)], empty_orders())
 
     loads, analyses = [], []
     max_rss = 0

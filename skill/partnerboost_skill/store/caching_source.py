@@ -21,7 +21,7 @@ from partnerboost_skill.api.params import get_param
 from partnerboost_skill.api.results import FetchResult, ProgressCallback
 from partnerboost_skill.config import Credentials
 from partnerboost_skill.records.source import OrdersFetch, Source
-from partnerboost_skill.store.database import AccountStore
+from partnerboost_skill.store.backend import CacheBackend
 from partnerboost_skill.store.freshness import SettlePolicy, day_of
 from partnerboost_skill.store.guard import StoreSession
 from partnerboost_skill.store.listings import LISTINGS, ListingCache
@@ -42,7 +42,7 @@ class CachingSource:
     def __init__(
         self,
         client: Source,
-        store: AccountStore | None,
+        store: CacheBackend | None,
         *,
         policy: SettlePolicy | None = None,
         refresh: bool = False,
@@ -113,14 +113,14 @@ class CachingSource:
 
     async def _forget_after(self, action: Action) -> None:
         session = StoreSession(self.store)
-        await session.run(lambda s: s.forget_listings(), None)
+        await session.run(lambda s: s.forget_listings(), None, writes=True)
         moment = get_param(action, "trans_time")
         if isinstance(moment, datetime):
             day = day_of(int(moment.timestamp()))
-            await session.run(lambda s: s.forget_days([day]), None)
+            await session.run(lambda s: s.forget_days([day]), None, writes=True)
         number = get_param(action, "order_number")
         if not isinstance(moment, datetime) and isinstance(number, str) and number:
             needle = json.dumps(number, ensure_ascii=False).encode()
             days = await session.run(lambda s: s.days_holding(needle), [])
             if days:
-                await session.run(lambda s: s.forget_days(days), None)
+                await session.run(lambda s: s.forget_days(days), None, writes=True)

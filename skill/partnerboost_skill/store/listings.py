@@ -16,7 +16,7 @@ from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.api.params import get_param
 from partnerboost_skill.api.results import FetchResult, ProgressCallback
 from partnerboost_skill.records.source import Source
-from partnerboost_skill.store.database import Listing
+from partnerboost_skill.store.backend import Listing
 from partnerboost_skill.store.freshness import SettlePolicy, day_of, days_label, moment_label
 from partnerboost_skill.store.guard import StoreSession
 from partnerboost_tools.base import Action
@@ -88,6 +88,12 @@ class ListingCache:
         key = listing_key(action, self.client.credentials.fingerprint(type(action).family))
         range_end = self.range_end(action)
         saved = None if self.refresh else await self.session.run(lambda s: s.listing(key), None)
+        if saved is not None and not saved.intact:
+            self.session.note(
+                f"the cached {describe(action)} no longer matched the checksum saved with the data and "
+                "were fetched again"
+            )
+            saved = None
         saved_records = _records(saved)
         if (
             saved is not None
@@ -121,6 +127,7 @@ class ListingCache:
                     body=body,
                 ),
                 None,
+                writes=True,
             )
         result.notes = [*result.notes, *self.session.notes]
         return result

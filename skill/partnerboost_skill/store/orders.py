@@ -57,6 +57,8 @@ class _Outcome:
     requests: int = 0
     total: int = 0
     windows: int = 0
+    shared: int = 0
+    """Days another question (or replica) fetched while this one waited, read from the store."""
 
 
 def compact(part: Part) -> Part:
@@ -144,6 +146,8 @@ class OrderSync:
         self.refresh = refresh
         self.chunk_days = chunk_days
         self._progress: dict[str, tuple[int, int | None]] = {}
+        self._planned: dict[int, int] = {}
+        """When each stored day had been fetched as this question planned (to see another's fetch land)."""
 
     async def orders(
         self, start: int, end: int, on_progress: ProgressCallback | None = None, *, allow_partial: bool = True
@@ -172,6 +176,11 @@ class OrderSync:
         final_days = [day for day in plan.final if day in cached]
         oldest = min((plan.fetched_at[day] for day in final_days), default=None)
         notes = self._notes(first, last, final_days, oldest, verified, to_fetch)
+        if outcome.shared:
+            notes.append(
+                f"{plural(outcome.shared, 'day')} of orders were being fetched by another request for this "
+                "account and were read from the cache once it had saved them"
+            )
         notes = [*self.session.notes, *notes]
         result = FetchResult(
             [],
@@ -196,7 +205,9 @@ class OrderSync:
     # ------------------------------------------------------------------------------------------ planning
     async def _plan(self, first: int, last: int) -> _Plan:
         plan = _Plan()
-        known = {} if self.refresh else await self.session.run(lambda s: s.order_days(first, last), {})
+        stored = await self.session.run(lambda s: s.order_days(first, last), {})
+        self._planned = {day: info.fetched_at for day, info in stored.items()}
+        known = {} if self.refresh else stored
         cutoff = self.policy.cutoff(self.now)
         for day in range(first, last + 1):
             info = known.get(day)
@@ -216,19 +227,37 @@ class OrderSync:
         wanted = plan.final + plan.check
         if not wanted:
             return {}
-        bodies = await self.session.run(lambda s: s.order_bodies(wanted), {})
+        return await self._read_days(wanted)
+
+    async def _read_days(self, days: list[int]) -> dict[int, Part]:
+        """The stored days that read back intact; damaged or altered ones are forgotten, with a note."""
+        bodies = await self.session.run(lambda s: s.order_bodies(days), {})
         parts: dict[int, Part] = {}
-        damaged: list[int] = []
-        for day, body in bodies.items():
+        unreadable: list[int] = []
+        altered: list[int] = []
+        for day, stored in bodies.items():
             try:
-                parts[day] = decode(body)
+                part = decode(stored.body)
             except CodecError:
-                damaged.append(day)
-        if damaged:
+                unreadable.append(day)
+                continue
+            if stored.intact:
+                parts[day] = part
+            else:
+                altered.append(day)
+        if unreadable:
             self.session.note(
-                f"{plural(len(damaged), 'cached day')} of orders could not be read and were refetched"
+                f"{plural(len(unreadable), 'cached day')} of orders could not be read and were refetched"
             )
-            await self.session.run(lambda s: s.forget_days(damaged), None)
+        if altered:
+            changed = "it was" if len(altered) == 1 else "they were"
+            self.session.note(
+                f"{plural(len(altered), 'cached day')} of orders ({days_label(min(altered), max(altered))}) "
+                f"no longer matched the checksum saved with the data and {changed} refetched"
+            )
+        if unreadable or altered:
+            bad = unreadable + altered
+            await self.session.run(lambda s: s.forget_days(bad), None, writes=True)
         return parts
 
     # ---------------------------------------------------------------------------------------- checking
@@ -294,7 +323,7 @@ class OrderSync:
                 else:
                     refetch.append(day)
         if confirmed:
-            await self.session.run(lambda s: s.mark_checked(confirmed, self.now), None)
+            await self.session.run(lambda s: s.mark_checked(confirmed, self.now), None, writes=True)
         return refetch, confirmed, requests
 
     # ----------------------------------------------------------------------------------------- fetching
@@ -324,6 +353,12 @@ class OrderSync:
             async def progress(done: int, total: int | None) -> None:
                 await self._report(on_progress, key, done, total)
 
+            async with self.session.claiming(chunk) as waited:
+                if waited and await self._take_saved(chunk, outcome):
+                    return
+                await fetch_claimed(chunk, progress)
+
+        async def fetch_claimed(chunk: list[int], progress: ProgressCallback) -> None:
             action = MerchantListTransactions(
                 trans_time_start=datetime.fromtimestamp(day_start(chunk[0]), UTC),
                 trans_time_end=datetime.fromtimestamp(day_start(chunk[-1] + 1) - 1, UTC),
@@ -353,11 +388,27 @@ class OrderSync:
             raise failures[0]
         return outcome
 
+    async def _take_saved(self, chunk: list[int], outcome: _Outcome) -> bool:
+        """After waiting for another fetch of these days: use what it saved, if it saved every one of them."""
+        infos = await self.session.run(lambda s: s.order_days(chunk[0], chunk[-1]), {})
+        landed = [
+            day for day in chunk if day in infos and infos[day].fetched_at != self._planned.get(day)
+        ]
+        if len(landed) != len(chunk):
+            return False
+        parts = await self._read_days(chunk)
+        if len(parts) != len(chunk):
+            return False
+        outcome.parts.extend(parts.items())
+        outcome.total += sum(part.rows for part in parts.values())
+        outcome.shared += len(chunk)
+        return True
+
     async def _save(self, chunk: list[int], part: Part) -> None:
         if not self.session.writable:
             return
         bodies = await anyio.to_thread.run_sync(encode_days, chunk, part)
-        await self.session.run(lambda s: s.save_order_days(bodies, self.now), None)
+        await self.session.run(lambda s: s.save_order_days(bodies, self.now), None, writes=True)
 
     # ------------------------------------------------------------------------------------------- notes
     def _notes(
