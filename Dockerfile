@@ -19,7 +19,7 @@ COPY pyproject.toml README.md ./
 COPY tools ./tools
 COPY skill ./skill
 COPY prompts ./prompts
-RUN pip install . \
+RUN pip install '.[hosted]' \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin partnerboost
 
 USER partnerboost

@@ -42,6 +42,7 @@ ENV_VARS: dict[str, str] = {
     "config": "PARTNERBOOST_CONFIG",
     "mcp_token": "PARTNERBOOST_MCP_TOKEN",
     "settle_days": "PARTNERBOOST_SETTLE_DAYS",
+    "cache_url": "PARTNERBOOST_CACHE_URL",
 }
 """Every environment variable the skill reads, keyed by its setting name (also the key in config.toml).
 SKILL.md declares all of them."""
@@ -140,6 +141,8 @@ class Settings(BaseModel):
     """Orders older than this many days are final: cached once, not refetched unless `--refresh`."""
     mcp_token: SecretStr | None = None
     """Bearer token the MCP server's HTTP transport requires (mandatory off loopback)."""
+    cache_url: SecretStr | None = None
+    """`postgresql://…`: keep the cache in this PostgreSQL database (shared by replicas) instead of files."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -237,6 +240,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         values["mcp_token"] = SecretStr(str(found[0]).strip())
     if found := lookup("settle_days"):
         values["settle_days"] = _settle_days(found[0], found[1])
+    if found := lookup("cache_url"):
+        values["cache_url"] = SecretStr(_cache_url(str(found[0]), found[1]))
     return Settings(**values)
 
 
@@ -247,3 +252,13 @@ def _settle_days(value: Any, source: str) -> int:
             f"{source} must be a whole number of days from 0 to {MAX_SETTLE_DAYS}, got {text!r}"
         )
     return int(text)
+
+
+def _cache_url(value: str, source: str) -> str:
+    text = value.strip()
+    if not text.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"{source} must be a PostgreSQL URL such as postgresql://user@host:5432/dbname (the file cache "
+            "needs no URL: set PARTNERBOOST_CACHE_DIR instead)"
+        )
+    return text

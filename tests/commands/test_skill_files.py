@@ -207,7 +207,7 @@ def test_readme_main_job_is_a_review_and_there_are_exactly_two_commands() -> Non
     assert blocks[0].endswith("&& .venv/bin/partnerboost review")
     ci = [line for line in (ROOT / ".ci/run").read_text().splitlines()
           if line.strip() and not line.startswith(("#", "set ", "cd "))]
-    assert blocks[1] == ci[0]
+    assert blocks[1] == ci[-1]  # the lines before it start services (.ci/postgres)
 
 
 # --- every command SKILL.md shows parses --------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import struct
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +21,8 @@ from partnerboost_skill.runtime import sandbox_credentials
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
 from partnerboost_skill.sandbox.app import create_app
 from partnerboost_skill.sandbox.world import DEFAULT_NOW, World, WorldConfig
-from partnerboost_skill.store import AccountStore, CachingSource, SettlePolicy, account_file
+from partnerboost_skill.store import AccountStore, CacheBackend, CachingSource, SettlePolicy, account_file
+from partnerboost_skill.store.codec import MAGIC
 
 NOW = DEFAULT_NOW
 LIST4 = "/a/transaction/list4"
@@ -81,10 +84,13 @@ async def caching(
     refresh: bool = False,
     settle_days: int = 90,
     lock_timeout: float = 0.2,
+    store: CacheBackend | None = None,
     **options: Any,
 ) -> AsyncIterator[CachingSource]:
+    """A caching source on the sandbox: the account's SQLite file under `cache_dir`, or `store`."""
     async with sandbox.client(**options) as inner:
-        store = AccountStore(store_path(cache_dir), lock_timeout=lock_timeout)
+        if store is None:
+            store = AccountStore(store_path(cache_dir), lock_timeout=lock_timeout)
         async with CachingSource(
             LiveSource(inner), store, policy=SettlePolicy(timedelta(days=settle_days)), refresh=refresh,
             now=lambda: NOW,
@@ -96,3 +102,18 @@ def without_notes(answer: Answer) -> dict[str, Any]:
     dumped = answer.model_dump()
     dumped.pop("notes")
     return dumped
+
+
+def flip_first_amount(body: bytes) -> bytes:
+    """The stored day with bit 12 of its first order's amount_cents flipped (+/- 40.96 in money)."""
+    start = len(MAGIC) + 4
+    (head_length,) = struct.unpack_from("<I", body, len(MAGIC))
+    header = json.loads(body[start : start + head_length])
+    offset = start + head_length
+    for entry in header["columns"]:
+        if entry["name"] == "amount_cents":
+            break
+        offset += entry["bytes"]
+    flipped = bytearray(body)
+    flipped[offset + 1] ^= 0x10
+    return bytes(flipped)

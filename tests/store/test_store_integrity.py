@@ -3,32 +3,15 @@ were before; notes about the cache say what happened in plain words and never co
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import struct
 
 import numpy as np
 import pytest
-from store_support import NOW, Sandbox, caching, store_path, without_notes
+from store_support import NOW, Sandbox, caching, flip_first_amount, store_path, without_notes
 
 from partnerboost_skill import answers
-from partnerboost_skill.store.codec import MAGIC, decode
+from partnerboost_skill.store.codec import decode
 from partnerboost_skill.store.freshness import DAY_SECONDS
-
-
-def flip_first_amount(body: bytes) -> bytes:
-    """The stored day with bit 12 of its first order's amount_cents flipped (+/- 40.96 in money)."""
-    start = len(MAGIC) + 4
-    (head_length,) = struct.unpack_from("<I", body, len(MAGIC))
-    header = json.loads(body[start : start + head_length])
-    offset = start + head_length
-    for entry in header["columns"]:
-        if entry["name"] == "amount_cents":
-            break
-        offset += entry["bytes"]
-    flipped = bytearray(body)
-    flipped[offset + 1] ^= 0x10
-    return bytes(flipped)
 
 
 async def fresh_review(sandbox: Sandbox):
