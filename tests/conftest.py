@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,8 +17,8 @@ def database_url(base: str, name: str) -> str:
     return f"{head}/{name}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+@contextmanager
+def fresh_database() -> Iterator[str]:
     """A new, empty database on the PostgreSQL server of PARTNERBOOST_TEST_POSTGRES_URL (`.ci/postgres`
     starts a throwaway one and sets it); dropped afterwards. Skips without it — in CI it fails instead."""
     base = os.environ.get(POSTGRES_ENV, "").strip()
@@ -41,3 +42,15 @@ def postgres_url() -> Iterator[str]:
             found.close()
         with psycopg.connect(base, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url() -> Iterator[str]:
+    with fresh_database() as url:
+        yield url

@@ -19,6 +19,7 @@ from partnerboost_skill.commands import (
     init_cmd,
     sandbox_cmd,
     serve_cmd,
+    tenants_cmd,
 )
 from partnerboost_skill.commands.common import UsageError, fail
 from partnerboost_skill.config import ConfigError
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.register(sub)
     init_cmd.register(sub)
     doctor_cmd.register(sub)
+    tenants_cmd.register(sub)
     return parser
 
 

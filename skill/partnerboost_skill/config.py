@@ -43,6 +43,8 @@ ENV_VARS: dict[str, str] = {
     "mcp_token": "PARTNERBOOST_MCP_TOKEN",
     "settle_days": "PARTNERBOOST_SETTLE_DAYS",
     "cache_url": "PARTNERBOOST_CACHE_URL",
+    "tenants": "PARTNERBOOST_TENANTS",
+    "tenants_key": "PARTNERBOOST_TENANTS_KEY",
 }
 """Every environment variable the skill reads, keyed by its setting name (also the key in config.toml).
 SKILL.md declares all of them."""
@@ -66,7 +68,15 @@ ACTION_CREDENTIALS: dict[str, str] = {
 coupon feed takes a separate coupon token (the docs name it "Coupon Token"; the other ops take "Your channel
 API token")."""
 
-FILE_KEYS: tuple[str, ...] = tuple(name for name in ENV_VARS if name != "config")
+FILE_KEYS: tuple[str, ...] = tuple(name for name in ENV_VARS if name not in ("config", "tenants_key"))
+"""Settings a config file may hold (the tenants' encryption key only ever comes from the environment)."""
+
+TENANT_SETTINGS: tuple[str, ...] = (*CREDENTIAL_FIELDS, "base_url", "amazon_base_url", "timezone")
+"""What a hosted tenant brings of its own (the rest is the operator's); settings named openpartner_* too."""
+
+
+def is_tenant_setting(name: str) -> bool:
+    return name in TENANT_SETTINGS or name.startswith("openpartner_")
 
 
 class ConfigError(ValueError):
@@ -143,6 +153,13 @@ class Settings(BaseModel):
     """Bearer token the MCP server's HTTP transport requires (mandatory off loopback)."""
     cache_url: SecretStr | None = None
     """`postgresql://…`: keep the cache in this PostgreSQL database (shared by replicas) instead of files."""
+    cache_namespace: str = ""
+    """A hosted tenant's id: its cache is kept apart from every other tenant's (not a variable)."""
+    tenants: SecretStr | None = None
+    """Hosted mode: the tenants' credentials store — a file path, or a postgresql:// URL (its pb_tenants)."""
+    tenants_key: SecretStr | None = None
+    """Hosted mode: the Fernet key(s) the tenants' credentials are encrypted with (comma-separated; the first
+    encrypts, all decrypt, so a key can be rotated)."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -193,17 +210,17 @@ def _validate_timezone(value: str, source: str) -> str:
     return text
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None, *, config_file: bool = True) -> Settings:
     """Read settings from `env` (default: os.environ) and the TOML config file; the environment wins.
 
     The config file is PARTNERBOOST_CONFIG or ~/.config/partnerboost/config.toml; its keys are the setting
     names (api_key, brand_id, ..., timezone, allow_writes), either at the top level or under [partnerboost].
-    Empty values count as unset.
+    Empty values count as unset. `config_file=False` reads `env` alone (a hosted tenant's own variables).
     """
     env = os.environ if env is None else env
     config_env = env.get(ENV_VARS["config"], "").strip()
     config_path = Path(config_env or DEFAULT_CONFIG_PATH).expanduser()
-    file_values = _read_config_file(config_path, explicit=bool(config_env))
+    file_values = _read_config_file(config_path, explicit=bool(config_env)) if config_file else {}
 
     def lookup(name: str) -> tuple[Any, str] | None:
         env_value = env.get(ENV_VARS[name], "")
@@ -242,6 +259,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         values["settle_days"] = _settle_days(found[0], found[1])
     if found := lookup("cache_url"):
         values["cache_url"] = SecretStr(_cache_url(str(found[0]), found[1]))
+    if found := lookup("tenants"):
+        values["tenants"] = SecretStr(str(found[0]).strip())
+    env_key = env.get(ENV_VARS["tenants_key"], "").strip()
+    if env_key:
+        values["tenants_key"] = SecretStr(env_key)
     return Settings(**values)
 
 

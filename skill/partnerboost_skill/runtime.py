@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from partnerboost_skill.api.client import PartnerBoostClient
-from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.config import ConfigError, Credentials, Settings
 from partnerboost_skill.records.source import LiveSource, Source
 from partnerboost_skill.store import cached_source
 
@@ -24,7 +24,14 @@ class Connection:
     source: Source
     demo: bool
     now: datetime
-    """The sandbox's frozen clock in demo mode, the real clock otherwise."""
+    """The sandbox's frozen clock in demo mode; the time the connection opened otherwise."""
+    clock: Callable[[], datetime] | None = None
+    """The live clock: a connection kept open (by the HTTP server) answers relative to the present."""
+    timezone: str | None = None
+    """The account's own time zone when it differs from the server's settings (a hosted tenant's)."""
+
+    def current(self) -> datetime:
+        return self.clock() if self.clock is not None else self.now
 
 
 def sandbox_credentials() -> Credentials:
@@ -53,7 +60,8 @@ async def _with_cache(
     if not settings.use_cache:
         yield live
         return
-    async with cached_source(settings, live, demo=demo, now=now) as caching:
+    namespace = settings.cache_namespace
+    async with cached_source(settings, live, demo=demo, now=now, namespace=namespace) as caching:
         yield caching
 
 
@@ -66,8 +74,12 @@ async def connect(settings: Settings) -> AsyncIterator[Connection]:
             ) as client,
             _with_cache(settings, client, demo=False, now=_utc_now) as chosen,
         ):
-            yield Connection(source=chosen, demo=False, now=datetime.now(UTC))
+            yield Connection(
+                source=chosen, demo=False, now=datetime.now(UTC), clock=_utc_now, timezone=settings.timezone
+            )
         return
+    if settings.cache_namespace:
+        raise ConfigError("this tenant has no PartnerBoost credentials; the sandbox is not served to tenants")
     from partnerboost_skill.sandbox import (
         SANDBOX_AMAZON_BASE_URL,
         SANDBOX_BASE_URL,

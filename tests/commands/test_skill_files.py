@@ -135,7 +135,7 @@ def docker_cmd() -> list[str]:
 def test_dockerfile_runs_the_http_server_as_a_non_root_user() -> None:
     assert instruction("FROM") == "python:3.11-slim"
     assert instruction("USER") not in ("root", "0")
-    assert "pip install ." in instruction("RUN")
+    assert "pip install '.[hosted]'" in instruction("RUN")  # with PostgreSQL and the tenants' encryption
     assert docker_cmd() == ["partnerboost", "serve", "--http", "--host", "0.0.0.0", "--port", "8000"]
     args = build_parser().parse_args(docker_cmd()[1:])
     assert (args.command, args.http, args.host, args.port) == ("serve", True, "0.0.0.0", 8000)

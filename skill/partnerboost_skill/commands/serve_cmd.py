@@ -23,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, got {args.port}.")
     log_to_stderr(logging.INFO if args.http else logging.WARNING)
+    if args.hosted:
+        return run_hosted_mode(args)
     try:
         settings = load_settings()
         configured = settings.mcp_token.get_secret_value() if settings.mcp_token else None
@@ -35,6 +37,29 @@ def run(args: argparse.Namespace) -> int:
         run_http(server, host=args.host, port=args.port, token=token)
     else:
         run_stdio(server)
+    return 0
+
+
+def run_hosted_mode(args: argparse.Namespace) -> int:
+    from partnerboost_skill.config import ConfigError, load_settings
+    from partnerboost_skill.server.hosted import hosted_server, run_hosted
+    from partnerboost_skill.server.toolsets import ToolsetError
+
+    if not args.http:
+        raise UsageError("--hosted serves many merchants over HTTP: add --http")
+    try:
+        settings = load_settings()
+        if settings.mcp_token is not None:
+            raise UsageError(
+                "--hosted authenticates every client by its own tenant token: unset PARTNERBOOST_MCP_TOKEN "
+                "(add tenants with `partnerboost tenants add`)"
+            )
+        server, pool = hosted_server(
+            settings, toolsets=args.toolsets, allow_writes=True if args.allow_writes else None
+        )
+    except (ConfigError, ToolsetError) as exc:
+        raise UsageError(str(exc)) from None
+    run_hosted(server, pool, host=args.host, port=args.port)
     return 0
 
 
@@ -53,6 +78,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--toolsets", metavar="A,B",
                         help="exactly these toolsets: analysis, merchant, brand, publisher, amazon, "
                         "default, all (e.g. default,amazon)")
+    parser.add_argument("--hosted", action="store_true",
+                        help="with --http: many merchants, each client with its own tenant token "
+                        "(PARTNERBOOST_TENANTS, PARTNERBOOST_TENANTS_KEY; see `partnerboost tenants`); "
+                        "stateless, so replicas sharing PARTNERBOOST_CACHE_URL can answer any request")
     parser.add_argument("--allow-writes", action="store_true",
                         help="show the write tools (they still preview unless confirmed)")
     parser.set_defaults(handler=run)

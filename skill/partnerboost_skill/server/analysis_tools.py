@@ -89,7 +89,8 @@ def analysis_tool(spec: Question[Any, Any], state: ServerState) -> ServerTool:
 
         client = ProgressSource(state.connection.source, report)
         try:
-            context = Context(now=state.connection.now, tz=state.settings.timezone)
+            connection = state.connection
+            context = Context(now=connection.current(), tz=connection.timezone or state.settings.timezone)
             answer = await spec.run(client, params, context)
         except Exception as exc:
             clear = input_error(name, exc)

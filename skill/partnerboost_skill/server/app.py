@@ -6,12 +6,13 @@ import logging
 
 from mcp.server.mcpserver import MCPServer
 
+from partnerboost_skill import runtime
 from partnerboost_skill.config import Settings, load_settings
 from partnerboost_skill.server.action_tools import action_tool
 from partnerboost_skill.server.analysis_tools import analysis_tools
 from partnerboost_skill.server.prompts import register_prompts
 from partnerboost_skill.server.resources import register_resources
-from partnerboost_skill.server.state import ConnectFactory, ServerState
+from partnerboost_skill.server.state import ConnectFactory, Pool, ServerState
 from partnerboost_skill.server.tool_base import ServerTool
 from partnerboost_skill.server.toolsets import MAX_DEFAULT_TOOLS, Selection, select
 from partnerboost_skill.version import package_version
@@ -46,15 +47,17 @@ def build_server(
     toolsets: str | None = None,
     allow_writes: bool | None = None,
     connect: ConnectFactory | None = None,
+    hosted: Pool | None = None,
 ) -> MCPServer:
     """The PartnerBoost MCP server.
 
     `toolsets` is the --toolsets text (None: the defaults); `allow_writes` None follows the settings
-    (PARTNERBOOST_ALLOW_WRITES); `connect` replaces skill.runtime.connect (tests plug in their own sandbox).
+    (PARTNERBOOST_ALLOW_WRITES); `connect` replaces skill.runtime.connect (tests plug in their own sandbox);
+    `hosted` (server.hosted.hosted_server builds it) serves each request with its tenant's connection.
     """
     settings = settings or load_settings()
     selection = select(settings, toolsets, allow_writes)
-    state = ServerState(settings) if connect is None else ServerState(settings, connect)
+    state = ServerState(settings, connect or runtime.connect, hosted=hosted)
     tools = build_tools(state, selection)
     if len(tools) > MAX_DEFAULT_TOOLS:
         logger.warning(
