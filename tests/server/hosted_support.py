@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx2
 
 from partnerboost_skill.runtime import sandbox_credentials
@@ -119,6 +121,72 @@ def replica(home: Path, tenants: Tenants, cache_url: str) -> Iterator[tuple[str,
         yield base, process
     finally:
         stop(process)
+
+
+class HoldingProxy:
+    """A loopback proxy in front of a sandbox that holds every list4 request for orders from `hold_from`
+    (Unix seconds) on until `release()`: a replica syncing through it saves the earlier days, then waits."""
+
+    def __init__(self, target: str, hold_from: int) -> None:
+        self.target = target
+        self.hold_from = hold_from
+        self.released = threading.Event()
+        self.held = 0
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    async def app(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        if scope["path"].endswith("/transaction/list4"):
+            try:
+                start = int(json.loads(body or b"{}").get("trans_time_start", 0))
+            except (ValueError, TypeError, AttributeError):
+                start = 0
+            if start >= self.hold_from:
+                self.held += 1
+                while not self.released.is_set():
+                    await anyio.sleep(0.05)
+        skip = (b"host", b"content-length")
+        headers = {k.decode(): v.decode() for k, v in scope["headers"] if k.lower() not in skip}
+        query = scope.get("query_string", b"").decode()
+        url = f"{self.target}{scope['path']}" + (f"?{query}" if query else "")
+        async with httpx2.AsyncClient(timeout=60) as http:
+            answer = await http.request(scope["method"], url, content=body, headers=headers)
+        kind = answer.headers.get("content-type", "application/json").encode()
+        await send({"type": "http.response.start", "status": answer.status_code,
+                    "headers": [(b"content-type", kind)]})
+        await send({"type": "http.response.body", "body": answer.content})
+
+    def __enter__(self) -> HoldingProxy:
+        import uvicorn
+
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off",
+                                interface="asgi3")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self
+
+    def release(self) -> None:
+        self.released.set()
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
 
 
 def call_tool(base: str, token: str, name: str, arguments: dict[str, Any], timeout: float = 120) -> Any:

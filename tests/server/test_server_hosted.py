@@ -18,7 +18,7 @@ from pathlib import Path
 import anyio
 import psycopg
 import pytest
-from hosted_support import Tenants, call_tool, replica, sandbox, write_tenants
+from hosted_support import HoldingProxy, Tenants, call_tool, replica, sandbox, write_tenants
 
 from partnerboost_skill import answers
 from partnerboost_skill.api.client import PartnerBoostClient
@@ -117,11 +117,13 @@ def test_a_review_fetched_through_replica_one_is_answered_from_cache_by_replica_
 
 
 def test_a_replica_killed_mid_sync_loses_nothing(tmp_path, postgres_url):
-    """kill -9 while it saves a long review's days; the other replica completes it from what was saved plus
-    what it fetches, and every stored day reads back intact."""
-    period = "2025-12-01 to 2026-05-31"
-    with sandbox(tmp_path, seed=5, orders_per_day=120, latency_ms=25) as shop:
-        tenants = write_tenants(tmp_path / "tenants.json", {"initech": shop})
+    """Replica 1 saves the days before May 2026, then its requests for later orders are held (a proxy in
+    front of the sandbox) and it is killed with SIGKILL — mid-sync for certain. Replica 2 then completes the
+    question from what was saved plus what it fetches, and every stored day reads back intact."""
+    period = "2025-12-01 to 2026-05-31"  # and June - November 2025 for the comparison
+    hold_from = int(datetime(2026, 5, 1, tzinfo=UTC).timestamp())  # few chunks: slots stay free
+    with sandbox(tmp_path, seed=5, orders_per_day=60) as shop, HoldingProxy(shop, hold_from) as proxy:
+        tenants = write_tenants(tmp_path / "tenants.json", {"initech": proxy.url})
         token = tenants.tokens["initech"]
         with replica(tmp_path, tenants, postgres_url) as (one, process), \
                 replica(tmp_path, tenants, postgres_url) as (two, _):
@@ -135,28 +137,33 @@ def test_a_replica_killed_mid_sync_loses_nothing(tmp_path, postgres_url):
 
             asker = threading.Thread(target=ask, daemon=True)
             asker.start()
-            deadline = time.monotonic() + 90
+            before_hold = (hold_from // 86_400) - (datetime(2025, 6, 1, tzinfo=UTC).timestamp() // 86_400)
+            deadline = time.monotonic() + 120
             saved = 0
-            while time.monotonic() < deadline and saved == 0:
-                time.sleep(0.05)
+            while time.monotonic() < deadline and not (proxy.held and saved >= before_hold):
+                time.sleep(0.1)
                 with psycopg.connect(postgres_url) as conn:
                     if conn.execute("SELECT to_regclass('pb_order_days')").fetchone()[0]:
                         saved = conn.execute("SELECT count(*) FROM pb_order_days").fetchone()[0]
-            assert saved > 0, "replica 1 saved nothing within 90 s"
+            assert proxy.held and saved >= before_hold, "replica 1 did not reach the held requests in 120 s"
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
             asker.join(timeout=30)
-            assert "answer" not in outcome  # it really died mid-sync
+            assert "answer" not in outcome  # it died mid-sync
+            with psycopg.connect(postgres_url) as conn:
+                at_kill = conn.execute("SELECT count(*) FROM pb_order_days").fetchone()[0]
+            proxy.release()
 
             answer = review(two, token, period)
         expected = direct_totals(shop, period)
+    assert at_kill < 366  # the held days were not saved
     assert answer["complete"] is True
     assert answer["totals"] == expected["totals"]
     assert answer["previous_totals"] == expected["previous_totals"]
     assert any("from the local cache (settled" in note for note in answer["notes"])  # reused replica 1's days
     with psycopg.connect(postgres_url) as conn:
         rows = conn.execute("SELECT day, rows, checksum, body FROM pb_order_days").fetchall()
-    assert len(rows) >= 300  # both periods: about 365 days
+    assert len(rows) == 2 * 182  # Dec 1 2025 - May 31 2026 is 182 days, and the 182 before it
     for day, count, digest, body in rows:
         assert hashlib.sha256(bytes(body)).hexdigest() == digest, day
         assert decode(bytes(body)).rows == count, day
