@@ -15,6 +15,7 @@ from partnerboost_skill.commands import (
     answer_cmds,
     ask_cmd,
     call_cmd,
+    chat_cmd,
     doctor_cmd,
     init_cmd,
     sandbox_cmd,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask_cmd.register(sub)
+    chat_cmd.register(sub)
     answer_cmds.register(sub)
     actions_cmd.register(sub)
     call_cmd.register(sub)

@@ -25,6 +25,10 @@ DEFAULT_CONFIG_PATH = Path("~/.config/partnerboost/config.toml")
 DEFAULT_CACHE_DIR = Path("~/.cache/partnerboost")
 DEFAULT_SETTLE_DAYS = 90
 MAX_SETTLE_DAYS = 3650
+DEFAULT_AGENT_MODEL = "claude-sonnet-5-5"
+DEFAULT_AGENT_MAX_ROUNDS = 8
+DEFAULT_AGENT_TOKEN_BUDGET = 200_000
+DEFAULT_AGENT_TIMEOUT = 120.0
 
 ENV_VARS: dict[str, str] = {
     "api_key": "PARTNERBOOST_API_KEY",
@@ -45,9 +49,25 @@ ENV_VARS: dict[str, str] = {
     "cache_url": "PARTNERBOOST_CACHE_URL",
     "tenants": "PARTNERBOOST_TENANTS",
     "tenants_key": "PARTNERBOOST_TENANTS_KEY",
+    "agent_model": "PARTNERBOOST_AGENT_MODEL",
+    "agent_max_rounds": "PARTNERBOOST_AGENT_MAX_ROUNDS",
+    "agent_token_budget": "PARTNERBOOST_AGENT_TOKEN_BUDGET",
+    "agent_timeout": "PARTNERBOOST_AGENT_TIMEOUT",
+    "bot_allow": "PARTNERBOOST_BOT_ALLOW",
 }
-"""Every environment variable the skill reads, keyed by its setting name (also the key in config.toml).
-SKILL.md declares all of them."""
+"""Every PARTNERBOOST_* environment variable the skill reads, keyed by its setting name (also the key in
+config.toml). SKILL.md declares all of them."""
+
+OTHER_ENV_VARS: dict[str, str] = {
+    "ANTHROPIC_API_KEY": "Claude API key: when set, ask, chat and the bots answer with the agent",
+    "ANTHROPIC_BASE_URL": "Claude API base URL (read by the anthropic SDK; default its own)",
+    "FEISHU_APP_ID": "Feishu/Lark app id for partnerboost bot feishu",
+    "FEISHU_APP_SECRET": "Feishu/Lark app secret for partnerboost bot feishu",
+    "DISCORD_BOT_TOKEN": "Discord bot token for partnerboost bot discord",
+}
+"""Environment variables of other services that the agent and the bots read (environment only, never the
+config file). SKILL.md declares them too; the secrets among them are redacted like every credential."""
+OTHER_SECRET_VARS: tuple[str, ...] = ("ANTHROPIC_API_KEY", "FEISHU_APP_SECRET", "DISCORD_BOT_TOKEN")
 
 CREDENTIAL_FIELDS: tuple[str, ...] = (
     "api_key", "brand_id", "brand_token", "brand_secret", "publisher_token", "amazon_token", "coupon_token",
@@ -160,6 +180,16 @@ class Settings(BaseModel):
     tenants_key: SecretStr | None = None
     """Hosted mode: the Fernet key(s) the tenants' credentials are encrypted with (comma-separated; the first
     encrypts, all decrypt, so a key can be rotated)."""
+    agent_model: str = DEFAULT_AGENT_MODEL
+    """The Claude model the agent (ask/chat/bots with ANTHROPIC_API_KEY) talks to."""
+    agent_max_rounds: int = Field(DEFAULT_AGENT_MAX_ROUNDS, ge=1, le=50)
+    """At most this many tool rounds per answer; then the model must answer with what it has."""
+    agent_token_budget: int = Field(DEFAULT_AGENT_TOKEN_BUDGET, ge=1000, le=10_000_000)
+    """Input plus output tokens one answer may spend across all its model calls."""
+    agent_timeout: float = Field(DEFAULT_AGENT_TIMEOUT, gt=0, le=3600)
+    """Seconds one agent or bot answer may take, model calls and tools included."""
+    bot_allow: tuple[str, ...] = ()
+    """Chat, channel, server or user ids the bots answer (nobody when empty)."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -264,6 +294,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, config_file: bool = T
     env_key = env.get(ENV_VARS["tenants_key"], "").strip()
     if env_key:
         values["tenants_key"] = SecretStr(env_key)
+    if found := lookup("agent_model"):
+        values["agent_model"] = _model_name(found[0], found[1])
+    if found := lookup("agent_max_rounds"):
+        values["agent_max_rounds"] = _whole_number(found[0], found[1], 1, 50)
+    if found := lookup("agent_token_budget"):
+        values["agent_token_budget"] = _whole_number(found[0], found[1], 1000, 10_000_000)
+    if found := lookup("agent_timeout"):
+        values["agent_timeout"] = _seconds(found[0], found[1])
+    if found := lookup("bot_allow"):
+        values["bot_allow"] = _id_list(found[0], found[1])
     return Settings(**values)
 
 
@@ -284,3 +324,35 @@ def _cache_url(value: str, source: str) -> str:
             "needs no URL: set PARTNERBOOST_CACHE_DIR instead)"
         )
     return text
+def _whole_number(value: Any, source: str, low: int, high: int) -> int:
+    text = str(value).strip().replace("_", "")
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{source} must be a whole number from {low} to {high}, got {str(value)!r}")
+    return int(text)
+
+
+def _seconds(value: Any, source: str) -> float:
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ConfigError(f"{source} must be a number of seconds above 0 and at most 3600, "
+                          f"got {str(value)!r}")
+    return seconds
+
+
+def _model_name(value: Any, source: str) -> str:
+    text = str(value).strip()
+    if not text or len(text) > 100 or any(ch.isspace() for ch in text) or not text.isprintable():
+        raise ConfigError(f"{source} must be a Claude model name such as {DEFAULT_AGENT_MODEL}, got {text!r}")
+    return text
+
+
+def _id_list(value: Any, source: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else str(value).replace(";", ",").split(",")
+    ids = tuple(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+    bad = [item for item in ids if any(ch.isspace() for ch in item) or not item.isprintable()]
+    if bad:
+        raise ConfigError(f"{source} must list chat or user ids separated by commas, got {bad[0]!r}")
+    return ids

@@ -10,6 +10,7 @@ import argparse
 from datetime import datetime
 
 from partnerboost_skill.analysis.results import Answer, PeriodComparison
+from partnerboost_skill.commands import chat_cmd
 from partnerboost_skill.commands.answer_cmds import Request, add_output_options, request, run_answer
 from partnerboost_skill.commands.common import UsageError
 from partnerboost_skill.questions import BY_NAME, CompareInput, ReviewInput
@@ -60,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
     if not question:
         raise UsageError("ask needs a question, e.g. partnerboost ask \"review the last three months\" or "
                          "partnerboost ask \"上个月账单\".")
+    if chat_cmd.wants_agent(args) and (code := chat_cmd.ask_with_agent(args, question)) is not None:
+        return code
     lang: Lang = args.lang or language_of(question)
     routes: list[Route] = []
 
@@ -93,8 +96,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "months\", \"最近订单怎么样\", \"check my bill from last month\", \"上个月账单\", "
         "\"which media am I partnering with\", \"compare September with October\", \"本月和上月对比\". "
         "The reply starts with what was understood (answer and exact period). No model or key is needed; "
-        "without credentials it runs on the built-in sandbox and the first line says so.",
+        "without credentials it runs on the built-in sandbox and the first line says so. With "
+        "ANTHROPIC_API_KEY set, Claude answers instead, with the MCP server's tools (--no-agent: the rules).",
     )
     parser.add_argument("question", nargs="+", help="the question (quote it)")
+    parser.add_argument("--no-agent", action="store_true",
+                        help="answer with the built-in rules even when ANTHROPIC_API_KEY is set")
     add_output_options(parser, chart=True)
     parser.set_defaults(handler=run)
