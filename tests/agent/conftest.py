@@ -11,8 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from fake_claude import FakeClaude, Step  # noqa: E402
-from loopback import LoopbackServer  # noqa: E402
+from fake_claude import FakeClaude, Step
+from loopback import LoopbackServer
+from server_support import SMALL_WORLD
+
+from partnerboost_skill.sandbox.world import World
 
 CLAUDE_KEY = "sk-ant-test-Zq8fW3kLmN0pQ7rStUvWxY1z"
 """A made-up Claude API key: it must reach the fake in the x-api-key header and appear nowhere else."""
@@ -25,7 +28,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No PartnerBoost credentials (the sandbox answers), no Claude settings, caches and charts in tmp_path."""
+    """No PartnerBoost credentials (the sandbox answers), no Claude settings, caches and charts in tmp."""
     for name in list(os.environ):
         if name.startswith(("PARTNERBOOST_", "ANTHROPIC_", "FEISHU_", "DISCORD_")):
             monkeypatch.delenv(name)
@@ -35,8 +38,11 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def fake_claude(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[list[Step]], FakeClaude]]:
-    """Start a fake Messages API with a script; ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY point the SDK at it."""
+def fake_claude(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[list[Step]], FakeClaude]]:
+    """Start a fake Messages API with a script; ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY point the SDK at
+    it."""
     servers: list[LoopbackServer] = []
 
     def start(script: list[Step]) -> FakeClaude:
@@ -50,3 +56,9 @@ def fake_claude(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ca
     yield start
     for server in servers:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def small_world() -> World:
+    """A fresh small world per test: writes in one test never reach another."""
+    return World.generate(SMALL_WORLD)

@@ -2,8 +2,9 @@
 
 Each step of the script answers one request, in order: a response dict, or a function of the request body
 (e.g. one that reads the tool result it was sent and quotes a figure from it). A step with "delay" answers
-that many seconds late; one with "status" answers with that HTTP status and its "body". Every request is recorded with
-its headers, so tests can check what the SDK sent: the tools, the cache breakpoints, the tool results.
+that many seconds late; one with "status" answers with that HTTP status and its "body". Every request is
+recorded with its headers, so tests can check what the SDK sent: the tools, the cache breakpoints, the tool
+results.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def answers(value: str) -> dict[str, Any]:
 def tool_results(body: dict[str, Any]) -> list[dict[str, Any]]:
     """The tool_result blocks of the last user message of a request."""
     last = body["messages"][-1]
-    return [block for block in last["content"] if isinstance(block, dict) and block.get("type") == "tool_result"]
+    return [block for block in last["content"]
+            if isinstance(block, dict) and block.get("type") == "tool_result"]
 
 
 def result_text(block: dict[str, Any]) -> str:

@@ -1,5 +1,5 @@
-"""`partnerboost ask` with ANTHROPIC_API_KEY: Claude (a scripted fake on loopback) answers with the MCP server's
-tools, in process; every figure of the answer is checked against the tool results."""
+"""`partnerboost ask` with ANTHROPIC_API_KEY: Claude (a scripted fake on loopback) answers with the MCP
+server's tools, in process; every figure of the answer is checked against the tool results."""
 
 from __future__ import annotations
 
@@ -197,7 +197,8 @@ def test_a_chinese_answer_for_discord_keeps_the_channels_limits(
     fake_claude: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = "\n".join(f"| 渠道{'甲乙丙丁'[i % 4]} | {'高中低'[i % 3]} |" for i in range(40))
-    long_answer = "上个月的表现如下。\n\n| 渠道 | 投产 |\n|:---|---:|\n" + rows + "\n\n" + "建议：加大投入。" * 150
+    table = "| 渠道 | 投产 |\n|:---|---:|\n" + rows
+    long_answer = "上个月的表现如下。\n\n" + table + "\n\n" + "建议：加大投入。" * 150
     fake = fake_claude([answers(long_answer)])
     code, out, err = run(capsys, "ask", "上个月各渠道表现如何", "--format", "discord")
     assert code == 0, err
