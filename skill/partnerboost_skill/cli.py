@@ -14,6 +14,7 @@ from partnerboost_skill.commands import (
     actions_cmd,
     answer_cmds,
     ask_cmd,
+    bot_cmd,
     call_cmd,
     chat_cmd,
     doctor_cmd,
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask_cmd.register(sub)
     chat_cmd.register(sub)
+    bot_cmd.register(sub)
     answer_cmds.register(sub)
     actions_cmd.register(sub)
     call_cmd.register(sub)

@@ -15,6 +15,8 @@ from typing import Any
 import uvicorn
 
 START_TIMEOUT = 15.0
+KEEP_ALIVE = 300
+"""Seconds an idle client connection stays open (clients such as discord.py reuse them between calls)."""
 
 
 class LoopbackServer:
@@ -23,7 +25,8 @@ class LoopbackServer:
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
+                                timeout_keep_alive=KEEP_ALIVE)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
                                         daemon=True)

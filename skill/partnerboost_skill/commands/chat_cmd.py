@@ -11,23 +11,17 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from partnerboost_skill.agent.present import present, reply_json
-from partnerboost_skill.agent.session import (
-    Agent,
-    AgentError,
-    AgentReply,
-    AgentTimeout,
-    AgentUnavailable,
-    Conversation,
-    open_agent,
-)
 from partnerboost_skill.commands.answer_cmds import add_output_options, settings_from
 from partnerboost_skill.commands.common import UsageError, fail, note
 from partnerboost_skill.config import Settings
 from partnerboost_skill.render import join_messages
 from partnerboost_skill.render.i18n import Lang
 from partnerboost_skill.routing import language_of
+
+if TYPE_CHECKING:
+    from partnerboost_skill.agent.session import Agent, AgentReply
 
 API_KEY_VAR = "ANTHROPIC_API_KEY"
 EXIT_UPSTREAM = 1
@@ -46,6 +40,8 @@ def wants_agent(args: argparse.Namespace) -> bool:
 
 def _output(agent: Agent, args: argparse.Namespace, settings: Settings, reply_lang: Lang,
             reply: AgentReply, *, can_confirm: bool) -> str:
+    from partnerboost_skill.agent.present import present, reply_json
+
     chart_wanted = args.format != "json" and not getattr(args, "no_chart", False)
     chart_path = Path(args.chart).expanduser().resolve() if getattr(args, "chart", None) else None
     shown = present(reply, lang=reply_lang, fmt="markdown" if args.format == "json" else args.format,
@@ -68,6 +64,8 @@ def _output(agent: Agent, args: argparse.Namespace, settings: Settings, reply_la
 def ask_with_agent(args: argparse.Namespace, question: str) -> int | None:
     """Answer `question` with the agent and print it; None when Claude is unavailable (the caller then
     answers with the rule router, after a note on stderr)."""
+    from partnerboost_skill.agent.session import AgentTimeout, AgentUnavailable, Conversation, open_agent
+
     key = api_key()
     assert key is not None
     settings = settings_from(args)
@@ -91,6 +89,8 @@ def ask_with_agent(args: argparse.Namespace, question: str) -> int | None:
 
 
 async def _chat(args: argparse.Namespace, settings: Settings, key: str) -> int:
+    from partnerboost_skill.agent.session import AgentTimeout, AgentUnavailable, Conversation, open_agent
+
     conversation = Conversation()
     interactive = sys.stdin.isatty()
     async with open_agent(settings, key) as agent:
@@ -120,6 +120,8 @@ async def _chat(args: argparse.Namespace, settings: Settings, key: str) -> int:
 
 
 def run_chat(args: argparse.Namespace) -> int:
+    from partnerboost_skill.agent.session import AgentError
+
     key = api_key()
     if key is None:
         raise UsageError(f"chat needs {API_KEY_VAR} (a Claude API key) in the environment. Without one, ask "
