@@ -18,11 +18,15 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from partnerboost_skill.commands.common import UsageError, note
 
+if TYPE_CHECKING:
+    from partnerboost_skill.tenants import Registry, Sealer
 
-def _registry_and_sealer(need_key: bool):  # type: ignore[no-untyped-def]
+
+def _registry_and_sealer(need_key: bool) -> tuple[Registry, Sealer | None]:
     from partnerboost_skill.config import ENV_VARS, load_settings
     from partnerboost_skill.tenants import Sealer, open_registry
 
