@@ -1,4 +1,8 @@
-"""Fixtures for every test folder: a fresh PostgreSQL database per test when a server is available."""
+"""Fixtures for every test folder: a fresh PostgreSQL database per test when a server is available.
+
+Also for every test: the sandbox's default world is the fixed one at DEFAULT_NOW (the demo's ends at the
+current minute), so expected dates and figures do not depend on the day the tests run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+
+from partnerboost_skill.sandbox import pin_default_world
+from partnerboost_skill.sandbox.world import WorldConfig
+
+pin_default_world(WorldConfig())
 
 POSTGRES_ENV = "PARTNERBOOST_TEST_POSTGRES_URL"
 

@@ -2,7 +2,7 @@
 
 In-process (no sockets) for tests and the demo:
 
-    transport = sandbox_transport()            # the cached default world
+    transport = sandbox_transport()            # the default world: ends at the current minute
     async with PartnerBoostClient(creds, base_url=SANDBOX_BASE_URL, amazon_base_url=SANDBOX_AMAZON_BASE_URL,
                                   transport=transport) as pb: ...
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,24 +24,40 @@ if TYPE_CHECKING:
 
     from partnerboost_skill.sandbox.dialects import Dialect
     from partnerboost_skill.sandbox.faults import Faults
-    from partnerboost_skill.sandbox.world import World
+    from partnerboost_skill.sandbox.world import World, WorldConfig
 
 SANDBOX_BASE_URL = "http://sandbox.partnerboost.local"
 SANDBOX_AMAZON_BASE_URL = f"{SANDBOX_BASE_URL}/amazon_api"
 
+STALE_AFTER = timedelta(hours=1)
+"""A long-running process (the MCP server) regenerates the present-day world once it is this far behind."""
+
 _lock = threading.Lock()
 _default_world: World | None = None
+_pinned: WorldConfig | None = None
 _shared_apps: weakref.WeakKeyDictionary[World, dict[str, Starlette]] = weakref.WeakKeyDictionary()
 
 
-def default_world() -> World:
-    """The default world (WorldConfig()), generated once per process."""
-    global _default_world
+def pin_default_world(config: WorldConfig | None) -> None:
+    """Make `default_world()` the world of `config` (the tests pin WorldConfig(), which ends at DEFAULT_NOW);
+    None goes back to the present-day world."""
+    global _default_world, _pinned
     with _lock:
-        if _default_world is None:
-            from partnerboost_skill.sandbox.world import World
+        _pinned = config
+        _default_world = None
 
-            _default_world = World.generate()
+
+def default_world() -> World:
+    """The world the demo serves: it ends at the current minute (`present_config()`), is generated once per
+    process and again when it is STALE_AFTER behind the clock; or the pinned world (`pin_default_world`)."""
+    global _default_world
+    from partnerboost_skill.sandbox.world import World, present_config
+
+    with _lock:
+        if _default_world is None or (
+            _pinned is None and datetime.now(UTC) - _default_world.config.now > STALE_AFTER
+        ):
+            _default_world = World.generate(_pinned or present_config())
         return _default_world
 
 
@@ -86,4 +102,11 @@ def sandbox_transport(
     return httpx2.ASGITransport(app=app)
 
 
-__all__ = ["SANDBOX_AMAZON_BASE_URL", "SANDBOX_BASE_URL", "default_world", "sandbox_app", "sandbox_transport"]
+__all__ = [
+    "SANDBOX_AMAZON_BASE_URL",
+    "SANDBOX_BASE_URL",
+    "default_world",
+    "pin_default_world",
+    "sandbox_app",
+    "sandbox_transport",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import TextIO
 
 from partnerboost_skill.sandbox import credentials
@@ -12,11 +13,13 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def banner(base_url: str, *, seed: int, orders: int, faults: Faults, dialect: str = "default") -> str:
+def banner(base_url: str, *, seed: int, orders: int, faults: Faults, dialect: str = "default",
+           now: datetime | None = None) -> str:
     """What the operator needs: base URLs, the credentials the sandbox accepts, the dialect and the faults."""
     spoken = "" if dialect == "default" else f", dialect {dialect}"
     lines = [
         f"PartnerBoost sandbox (seed {seed}, {orders:,} orders{spoken}) on {base_url}",
+        *([f"Orders up to {now:%Y-%m-%d %H:%M} UTC, the time it started"] if now else []),
         "",
         f"  PARTNERBOOST_BASE_URL={base_url}",
         f"  PARTNERBOOST_AMAZON_BASE_URL={base_url}/amazon_api",
@@ -52,18 +55,23 @@ def run_sandbox(
     out: TextIO = sys.stdout,
     dialect: str = "default",
 ) -> None:
-    """Generate the world for `seed`/`orders_per_day`, print the banner and serve until interrupted in
-    `dialect` (sandbox.dialects.DIALECTS)."""
+    """Generate the world for `seed`/`orders_per_day` ending now, print the banner and serve it in `dialect`
+    (sandbox.dialects.DIALECTS) until interrupted.
+
+    The world ends at the minute it starts and the app's clock is the real one, so a client on the real clock
+    (PARTNERBOOST_BASE_URL pointing here) sees "last 7 days" as the sandbox does.
+    """
     import uvicorn
 
     from partnerboost_skill.sandbox.app import create_app
-    from partnerboost_skill.sandbox.world import World, WorldConfig
+    from partnerboost_skill.sandbox.world import World, present_config
 
-    world = World.generate(WorldConfig(seed=seed, orders_per_day=orders_per_day))
+    world = World.generate(present_config(seed=seed, orders_per_day=orders_per_day))
     faults = Faults(latency_ms=latency_ms, error_rate=error_rate, rate_limit_per_s=rate_limit, seed=seed)
     app = create_app(world, faults, dialect=dialect)
     print(
-        banner(f"http://{host}:{port}", seed=seed, orders=len(world.orders), faults=faults, dialect=dialect),
+        banner(f"http://{host}:{port}", seed=seed, orders=len(world.orders), faults=faults, dialect=dialect,
+               now=world.config.now),
         file=out,
         flush=True,
     )

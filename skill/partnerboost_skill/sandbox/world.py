@@ -76,13 +76,33 @@ ORDER_COLUMNS = (
 _CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
+MONTHS_BEFORE_PRESENT = 15
+"""Whole months a present-day world holds before the current one: enough for a year-on-year comparison of any
+of the three latest complete months ("compare October --against year" in December or January)."""
+
+
 @dataclass(frozen=True)
 class WorldConfig:
+    """A world is deterministic for its config; the default one is pinned at DEFAULT_NOW (tests, benches)."""
+
     seed: int = 7
     now: datetime = DEFAULT_NOW
     orders_per_day: float = 300
     days: int = 365
     n_partners: int = 120
+
+
+def present_config(now: datetime | None = None, *, seed: int = 7, orders_per_day: float = 300) -> WorldConfig:
+    """A world that ends at `now` (default: the current minute, UTC): the demo's and `partnerboost sandbox`'s.
+
+    It starts on the first day of the month MONTHS_BEFORE_PRESENT months before `now`'s month, so it covers
+    the current month so far and the 15 whole months before it.
+    """
+    moment = (datetime.now(UTC) if now is None else now).astimezone(UTC).replace(second=0, microsecond=0)
+    months = moment.year * 12 + moment.month - 1 - MONTHS_BEFORE_PRESENT
+    start = moment.replace(year=months // 12, month=months % 12 + 1, day=1)
+    days = (moment.date() - start.date()).days + 1
+    return WorldConfig(seed=seed, now=moment, orders_per_day=orders_per_day, days=days)
 
 
 class World:
