@@ -20,6 +20,7 @@ from typing import Literal
 from partnerboost_skill.periods import InvalidPeriod, Period, PeriodError, resolve_period
 from partnerboost_skill.questions import DEFAULT_PERIODS
 from partnerboost_skill.questions import Name as Kind
+from partnerboost_skill.routing_words import ANOMALY, BILL, PARTNERS, classify, hits, only_a_period
 
 Lang = Literal["en", "zh"]
 Against = Literal["previous", "year_before"]
@@ -28,48 +29,24 @@ MAX_QUESTION = 300
 MIN_YEAR = 1900
 """A bare number from MIN_YEAR to next year reads as a year; any other bare number is a count or an id."""
 
-_KEYWORDS: dict[Kind, tuple[str, ...]] = {
-    "compare": (
-        r"\bcompare[sd]?\b", r"\bcomparison\b", r"\bvs\.?\b", r"\bversus\b", r"\bagainst\b",
-        r"\b(?:month|week|year|quarter)[- ](?:over|on)[- ](?:month|week|year|quarter)\b",
-        r"\b(?:mom|yoy|wow|qoq)\b",
-        "对比", "比较", "同比", "环比", "相比", "比上", "和上", "与上",
-    ),
-    "bill": (
-        r"\bbill(?:s|ing|ed)?\b", r"\binvoices?\b", r"\bstatements?\b", r"\bsettlements?\b",
-        r"\bpayouts?\b", r"\breconcil\w*", "账单", "结算", "对账", "发票", "付款", "扣款",
-    ),
-    "partners": (
-        r"\bmedia\b", r"\bmedium\b", r"\bpartner(?:s|ing|ed|ship|ships)?\b", r"\bpublishers?\b",
-        r"\binfluencers?\b", r"\baffiliates?\b", r"\bcreators?\b", "媒体", "合作", "网红", "达人", "博主",
-        "发布商", "推广者", "联盟客",
-    ),
-    "orders": (r"\borders?\b", r"\btransactions?\b", r"\bsales today\b", "订单", "出单", "成交"),
-    "review": (
-        r"\breview\b", r"\bperformance\b", r"\broi\b", r"\broas\b", r"\bchannels?\b", r"\bperform\w*",
-        r"\bhow did\b", r"\bresults?\b", r"\bwhat (?:works|worked)\b", r"\brecommend\w*", r"\bbest\b",
-        "复盘", "表现", "业绩", "效果", "渠道", "投产", "回报", "回顾", "分析", "怎么样了",
-    ),
-}
-_ANOMALY_WORDS = (
-    r"\banomal\w*", r"\bsuspicious\b", r"\bfraud\w*", r"\bduplicates?\b", r"\bunusual\b",
-    r"\bvoid(?:ed|s)?\b", r"\bspikes?\b", r"\bweird\b", r"\bwrong\b",
-    "异常", "刷单", "重复", "作废", "可疑", "不正常",
-)
-_PERFORMANCE_WORDS = (
-    r"\bperform\w*", r"\bbest\b", r"\btop\b", r"\broi\b", r"\broas\b", "表现", "最好", "业绩", "效果", "投产",
-)
+
+class OffTopic(ValueError):
+    """The question is not about the merchant's PartnerBoost program ("what's the weather"): nothing runs."""
+
+
 _GROUP_BY: list[tuple[str, str]] = [
+    (r"\b(?:by|per|each|which) (?:partner |publisher |media )?types?\b", "partner_type"),
+    (r"\b(?:partner|publisher|media|affiliate|influencer) types?\b", "partner_type"),
+    (r"\bkinds? of (?:partners|publishers|media|affiliates)\b", "partner_type"),
+    (r"按(?:合作伙伴|媒体)?类型|哪类|哪种类型|什么类型", "partner_type"),
     (r"\b(?:by|per|each|which) (?:partner|medium|media|publisher|influencer|affiliate)s?\b", "partner"),
     (r"(?:按|每个|哪个|哪些)(?:合作伙伴|媒体|达人|网红|博主|推广者)", "partner"),
-    (r"\b(?:by|per|each) (?:partner |publisher )?type\b", "partner_type"),
-    (r"按(?:合作伙伴|媒体)?类型", "partner_type"),
     (r"\b(?:by|per|each|which) countr(?:y|ies)\b", "country"),
     (r"(?:按|每个|哪个)国家", "country"),
     (r"\b(?:by|per|each|which) devices?\b", "device"),
     (r"(?:按|每个|哪个)设备", "device"),
     (r"\b(?:by|per|each) month\b|\bmonthly\b", "month"),
-    (r"按月|每月|逐月", "month"),
+    (r"按月|每月|每个月|逐月", "month"),
     (r"\b(?:by|per|each|which) channels?\b", "channel_type"),
 ]
 _YEAR_ON_YEAR = (r"\byoy\b", r"\byear[- ](?:over|on)[- ]year\b", r"\bsame (?:period|time|month) last year\b",
@@ -97,10 +74,6 @@ class Route:
 
 def language_of(question: str) -> Lang:
     return "zh" if re.search(r"[\u3400-\u9fff]", question) else "en"
-
-
-def _hits(text: str, patterns: tuple[str, ...]) -> int:
-    return sum(1 for pattern in patterns if re.search(pattern, text))
 
 
 @dataclass(frozen=True)
@@ -213,39 +186,31 @@ def _tidy(span: _Span, *, now: datetime, tz: str) -> _Span:
     return _Span(span.start, span.stop, text, period) if same else span
 
 
-def _kind(text: str, periods: int) -> Kind:
-    scores = {kind: _hits(text, patterns) for kind, patterns in _KEYWORDS.items()}
-    if scores["compare"] or periods >= 2:
-        return "compare"
-    if scores["bill"]:
-        return "bill"
-    if _hits(text, _ANOMALY_WORDS):
-        return "orders"
-    if scores["partners"]:
-        return "review" if _hits(text, _PERFORMANCE_WORDS) else "partners"
-    if scores["orders"] and scores["orders"] >= scores["review"]:
-        return "orders"
-    return "review"
-
-
 def _group_by(text: str, kind: Kind) -> str:
     for pattern, group in _GROUP_BY:
         if re.search(pattern, text):
             return group
-    if kind == "review" and _hits(text, _KEYWORDS["partners"]):
+    if kind == "review" and hits(text, PARTNERS):
         return "partner"
     return "channel_type"
 
 
 def route(question: str, *, now: datetime, tz: str = "UTC") -> Route:
-    """Understand a question. Raises ValueError for an empty question."""
+    """Understand a question. Raises ValueError for an empty question and OffTopic for one that is not about
+    the merchant's program."""
     question = " ".join(question.split())[:MAX_QUESTION]
     if not question:
         raise ValueError("ask needs a question, e.g. 'review the last three months' or '上个月账单'")
     lang = language_of(question)
-    text = question.lower()
+    text = _ASCII_NEXT_TO_CJK.sub(" ", question.lower())
     spans, unusable = _scan(question, now=now, tz=tz)
-    kind = _kind(text, len(spans))
+    if len(spans) >= 2 and not hits(text, ANOMALY + BILL):
+        kind: Kind | None = "compare"
+    else:
+        bare = bool(spans or unusable) and only_a_period(_without(question, spans, unusable))
+        kind = classify(text, period_days=spans[0].period.days if spans else None, bare_period=bare)
+    if kind is None:
+        raise OffTopic(question)
     group_by = _group_by(text, kind) if kind in ("review", "compare") else "channel_type"
     found = tuple(span.text for span in spans)
     if not spans and unusable:
@@ -263,5 +228,19 @@ def route(question: str, *, now: datetime, tz: str = "UTC") -> Route:
     return Route(kind, later.text, lang, group_by, "previous", compare_fallback=True, found_phrases=found)
 
 
+_ASCII_NEXT_TO_CJK = re.compile(r"(?<=[a-z0-9])(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])(?=[a-z0-9])")
+"""Where a space goes so that English words glued to Chinese ("ROI最高") still have word boundaries."""
+
+
+def _without(question: str, spans: list[_Span], unusable: list[str]) -> str:
+    """The question with its period phrases taken out."""
+    rest = question
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        rest = rest[:span.start] + " " + rest[span.stop:]
+    for phrase in unusable:
+        rest = rest.replace(phrase, " ")
+    return rest
+
+
 def _against(text: str) -> Against:
-    return "year_before" if _hits(text, _YEAR_ON_YEAR) else "previous"
+    return "year_before" if hits(text, _YEAR_ON_YEAR) else "previous"

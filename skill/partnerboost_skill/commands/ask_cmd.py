@@ -7,7 +7,8 @@ language unless --lang says otherwise.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 
 from partnerboost_skill.analysis.results import Answer, PeriodComparison
 from partnerboost_skill.commands import chat_cmd
@@ -17,7 +18,7 @@ from partnerboost_skill.questions import BY_NAME, CompareInput, ReviewInput
 from partnerboost_skill.render import i18n
 from partnerboost_skill.render.blocks import Block, Data, Line, parts
 from partnerboost_skill.render.i18n import Lang
-from partnerboost_skill.routing import Route, language_of, route
+from partnerboost_skill.routing import OffTopic, Route, language_of, route
 
 
 def _what(chosen: Request, lang: Lang) -> str:
@@ -56,6 +57,18 @@ def understood_line(found: Route, chosen: Request, result: Answer, lang: Lang) -
     return Line(content)
 
 
+def off_topic(fmt: str, lang: Lang) -> int:
+    """Say that nothing was run and what can be asked instead (exit 0: a fine question, just not ours)."""
+    head, options = i18n.text("off_topic", lang), i18n.text("can_answer", lang)
+    if fmt == "json":
+        print(json.dumps({"answer": None, "off_topic": True, "understood": head,
+                          "can_answer": [line.removeprefix("- ") for line in options.splitlines()]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"{head}\n{options}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     question = " ".join(args.question).strip()
     if not question:
@@ -64,6 +77,10 @@ def run(args: argparse.Namespace) -> int:
     if chat_cmd.wants_agent(args) and (code := chat_cmd.ask_with_agent(args, question)) is not None:
         return code
     lang: Lang = args.lang or language_of(question)
+    try:
+        route(question, now=datetime.now(UTC))
+    except OffTopic:
+        return off_topic(args.format, lang)
     routes: list[Route] = []
 
     def make_request(now: datetime, tz: str) -> Request:

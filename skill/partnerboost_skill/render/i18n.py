@@ -25,6 +25,13 @@ _EN: dict[str, str] = {
     "kind_bill": "bill check",
     "kind_partners": "partner media",
     "kind_compare": "period comparison",
+    "off_topic": "That does not look like a question about your PartnerBoost program, so nothing was run. "
+    "I can answer:",
+    "can_answer": "- a performance review with placement advice: \"review the last three months\"\n"
+    "- recent orders and anything abnormal: \"how are recent orders doing?\"\n"
+    "- a month's bill, reconciled to the cent: \"check my bill from last month\"\n"
+    "- the media you partner with: \"which media am I partnering with?\"\n"
+    "- two periods compared: \"compare October with September\"",
     "title_review": "Performance review",
     "title_orders": "Orders",
     "title_bill": "Bill check",
@@ -125,6 +132,12 @@ _ZH: dict[str, str] = {
     "kind_bill": "账单核对",
     "kind_partners": "合作媒体",
     "kind_compare": "时段对比",
+    "off_topic": "这个问题看起来与您的 PartnerBoost 联盟营销无关，所以没有运行任何分析。我可以回答：",
+    "can_answer": "- 业绩复盘与投放建议：“复盘最近三个月”\n"
+    "- 最近订单与异常订单：“最近订单怎么样”\n"
+    "- 某个月的账单核对（精确到分）：“上个月账单”\n"
+    "- 合作媒体：“我合作的媒体有哪些”\n"
+    "- 两个时段对比：“本月和上月对比”",
     "title_review": "渠道复盘",
     "title_orders": "订单",
     "title_bill": "账单核对",
