@@ -112,9 +112,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Answer a merchant's question in English or Chinese, e.g. \"review the last three "
         "months\", \"最近订单怎么样\", \"check my bill from last month\", \"上个月账单\", "
         "\"which media am I partnering with\", \"compare September with October\", \"本月和上月对比\". "
-        "The reply starts with what was understood (answer and exact period). No model or key is needed; "
-        "without credentials it runs on the built-in sandbox and the first line says so. With "
-        "ANTHROPIC_API_KEY set, Claude answers instead, with the MCP server's tools (--no-agent: the rules).",
+        "The reply starts with what was understood (answer and exact period); a question about something "
+        "else runs nothing and lists what can be asked. No model or key is needed; without credentials it "
+        "runs on the built-in sandbox and the first line says so. With ANTHROPIC_API_KEY set, Claude answers "
+        "instead, with the MCP server's tools (--no-agent: the rules).",
     )
     parser.add_argument("question", nargs="+", help="the question (quote it)")
     parser.add_argument("--no-agent", action="store_true",
