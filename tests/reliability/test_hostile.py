@@ -142,7 +142,7 @@ def benign_answers() -> dict[str, Answer]:
 
 def control_characters(text: str) -> list[str]:
     return [repr(c) for c in text
-            if c not in "\n" and (unicodedata.category(c) in ("Cc", "Cf") and c != "\u200b")]
+            if c not in "\n" and unicodedata.category(c) in ("Cc", "Cf")]
 
 
 def live_constructs(text: str) -> dict[str, int]:

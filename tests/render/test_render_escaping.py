@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from render_support import HOSTILE_NAMES, every_result
@@ -132,3 +133,14 @@ def test_clean_keeps_ordinary_names_readable() -> None:
     assert escape.markdown("Daily Savings Club") == "Daily Savings Club"
     assert escape.feishu("@oscar_trails").replace(escape.ZWSP, "") == "@oscar_trails"
     assert escape.code("深圳 推广") == "深圳 推广"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_names_carry_no_invisible_characters(fmt: str) -> None:
+    """A merchant copies a partner's name out of the answer: what they copy is what they see (links and
+    mentions are broken with visible look-alikes, never zero-width characters)."""
+    for result in every_result(["@leo.cozy.nest", "https://evil.example/x", "@everyone", "Plain Partner"]):
+        text = "\n".join(render_answer(result, fmt, "en"))  # type: ignore[arg-type]
+        invisible = {hex(ord(c)) for c in text if unicodedata.category(c) == "Cf"}
+        assert not invisible, invisible
+        assert "@leo.cozy" in text, "an ordinary handle keeps its own characters up to the last dot"

@@ -20,10 +20,13 @@ _INVISIBLE = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]<>|&])")
-_URL_SCHEME = re.compile(r"(?i)(\w)(://)")
+# Links and mentions are broken with visible look-alikes (a fullwidth colon, dot or at sign) placed only where
+# a chat app would act: never with invisible characters, which a merchant would copy along with a name.
+_URL_SCHEME = re.compile(r"(?<=\w):(?=//)")
 _WWW = re.compile(r"(?i)\b(www)\.")
-_DOMAIN_DOT = re.compile(r"(?<=\w)\.(?=[A-Za-z]{2})")
-_AT = re.compile(r"@")
+_LAST_DOMAIN_DOT = re.compile(r"(?<=\w)\.(?=[A-Za-z]{2}[A-Za-z0-9-]*(?![A-Za-z0-9-])(?!\.\w))")
+"""The dot before a domain's last label ("evil.example", "shop.example.com"): breaking it is enough."""
+_MENTION = re.compile(r"(?i)@(?=everyone\b|here\b|[!&]?\d)")
 _FEISHU_HOMOGLYPHS = str.maketrans({
     "<": "‹", ">": "›", "[": "［", "]": "］", "*": "∗", "~": "∼", "`": "ˋ", "|": "｜", "\\": "＼",
 })
@@ -50,14 +53,14 @@ def clean(text: object, limit: int = MAX_TEXT) -> str:
 
 
 def _defang(text: str) -> str:
-    """Break what chat apps turn into links or mentions without a visible change (zero-width spaces)."""
-    return _DOMAIN_DOT.sub(f".{ZWSP}", _no_urls_or_mentions(text))
+    """Break what chat apps turn into links or mentions, including bare domains ("evil.com")."""
+    return _LAST_DOMAIN_DOT.sub("．", _no_urls_or_mentions(text))
 
 
 def _no_urls_or_mentions(text: str) -> str:
-    text = _URL_SCHEME.sub(rf"\1{ZWSP}\2", text)
-    text = _WWW.sub(rf"\1{ZWSP}.", text)
-    return _AT.sub(f"@{ZWSP}", text)
+    text = _URL_SCHEME.sub("：", text)
+    text = _WWW.sub(r"\1．", text)
+    return _MENTION.sub("＠", text)
 
 
 def markdown(text: object, limit: int = MAX_TEXT) -> str:
