@@ -9,7 +9,9 @@ Large fonts, few bars, labelled axes, the currency in the axis title. matplotlib
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import tempfile
 import warnings
 from collections import Counter
@@ -33,8 +35,13 @@ DPI = 150
 WIDTH_IN = 8.0
 FONT = 15
 _CJK_FONTS = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-    "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC", "Arial Unicode MS",
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei", "Droid Sans Fallback", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",
+    "Hiragino Sans GB", "Noto Sans CJK TC", "Noto Sans CJK JP", "Arial Unicode MS",
+)
+"""Font families that draw Simplified Chinese, best first (Debian: `apt-get install fonts-noto-cjk`)."""
+_CJK_FILE = re.compile(
+    r"(?i)cjk|sourcehan|wqy|wenquanyi|droidsansfallback|simhei|msyh|pingfang|hiragino|stheiti|notosanssc|arialuni"
 )
 _BAR = "#2f6db5"
 _BAR_OTHER = "#9bb3d1"
@@ -77,13 +84,46 @@ def _matplotlib() -> Any:
 
 def _chart_lang(lang: Lang) -> tuple[Lang, list[str]]:
     """Chinese labels only when a CJK font is installed (otherwise they would print as boxes)."""
-    from matplotlib import font_manager
-
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    cjk = [name for name in _CJK_FONTS if name in installed]
+    cjk = list(cjk_fonts())
     if lang == "zh" and cjk:
         return "zh", [*cjk, "DejaVu Sans"]
     return "en", ["DejaVu Sans", *cjk]
+
+
+@lru_cache(maxsize=1)
+def cjk_fonts() -> tuple[str, ...]:
+    """The installed font families that draw Chinese, best first.
+
+    matplotlib lists fonts from a cache built on its first run; a CJK font installed later is missing from it.
+    Then its files are added and the cache is written again, once, so later runs find the font straight away.
+    """
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    found = _known_cjk(manager)
+    if found:
+        return found
+    files = [path for path in font_manager.findSystemFonts() if _CJK_FILE.search(Path(path).name)]
+    if not files:
+        return ()
+    for path in files:
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    found = _known_cjk(manager)
+    if found:
+        cache = Path(_matplotlib().get_cachedir(), f"fontlist-v{font_manager.FontManager.__version__}.json")
+        try:
+            font_manager.json_dump(manager, cache)
+        except OSError as exc:
+            logging.getLogger("partnerboost").debug("matplotlib font cache not rewritten: %s", exc)
+    return found
+
+
+def _known_cjk(manager: Any) -> tuple[str, ...]:
+    installed = {font.name for font in manager.ttflist}
+    return tuple(name for name in _CJK_FONTS if name in installed)
 
 
 def labels_language(lang: Lang) -> Lang:
