@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import partnerboost_skill.sandbox as sandbox
+import partnerboost_skill.sandbox.world as world_module
 from partnerboost_skill.sandbox.world import World, WorldConfig, present_config
 
 DECEMBER = datetime(2026, 12, 4, 15, 37, 42, tzinfo=UTC)
@@ -35,9 +36,10 @@ def test_the_same_seed_and_moment_give_the_same_world() -> None:
 
 @pytest.fixture
 def present(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Unpin the default world for one test; the pinned one comes back afterwards."""
+    """Unpin the default world for one test (a thin one: 5 orders a day); the pinned one comes back after."""
     monkeypatch.setattr(sandbox, "_pinned", None)
     monkeypatch.setattr(sandbox, "_default_world", None)
+    monkeypatch.setattr(world_module, "present_config", lambda: present_config(orders_per_day=5))
 
 
 @pytest.mark.usefixtures("present")
@@ -50,3 +52,20 @@ def test_the_demo_world_ends_now_and_is_regenerated_when_an_hour_behind(
     monkeypatch.setattr(sandbox, "_default_world", World.generate(
         WorldConfig(now=datetime.now(UTC) - timedelta(hours=2), orders_per_day=5, days=30)))
     assert abs(datetime.now(UTC) - sandbox.default_world().config.now) < timedelta(minutes=2)
+
+
+def test_the_loopback_sandbox_serves_data_up_to_the_minute_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`partnerboost sandbox` and a client on the real clock agree on what "last 7 days" holds."""
+    import io
+
+    import uvicorn
+
+    from partnerboost_skill.sandbox.serve import run_sandbox
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    out = io.StringIO()
+    run_sandbox(port=0, orders_per_day=5, out=out)
+    world = served[0].state.sandbox.state.world
+    assert abs(datetime.now(UTC) - world.config.now) < timedelta(minutes=2)
+    assert f"Orders up to {world.config.now:%Y-%m-%d %H:%M} UTC" in out.getvalue()
