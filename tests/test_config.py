@@ -26,6 +26,8 @@ def test_env_var_names_are_all_declared():
         "PARTNERBOOST_SETTLE_DAYS", "PARTNERBOOST_CACHE_URL", "PARTNERBOOST_TENANTS",
         "PARTNERBOOST_TENANTS_KEY", "PARTNERBOOST_AGENT_MODEL", "PARTNERBOOST_AGENT_MAX_ROUNDS",
         "PARTNERBOOST_AGENT_TOKEN_BUDGET", "PARTNERBOOST_AGENT_TIMEOUT", "PARTNERBOOST_BOT_ALLOW",
+        "PARTNERBOOST_DEADLINE_SECONDS", "PARTNERBOOST_MCP_MAX_SESSIONS",
+        "PARTNERBOOST_MCP_SESSION_IDLE_SECONDS",
     }
 
 
@@ -168,3 +170,19 @@ def test_family_fingerprint_ignores_other_families():
     more = Credentials(api_key=CANARY, amazon_token="amz-1234")
     assert base.fingerprint("merchant") == more.fingerprint("merchant")
     assert base.fingerprint() != more.fingerprint()
+
+
+def test_deadline_and_session_limits_are_read_and_checked(tmp_path):
+    env = write_config(tmp_path, "deadline_seconds = 30\nmcp_max_sessions = 7\n")
+    settings = load_settings({**env, "PARTNERBOOST_MCP_SESSION_IDLE_SECONDS": "45.5"})
+    assert (settings.deadline_seconds, settings.mcp_max_sessions, settings.mcp_session_idle_seconds) == (
+        30.0, 7, 45.5)
+    defaults = load_settings(write_config(tmp_path, ""))
+    assert (defaults.deadline_seconds, defaults.mcp_max_sessions, defaults.mcp_session_idle_seconds) == (
+        120.0, 100, 600.0)
+    for name, bad in [("PARTNERBOOST_DEADLINE_SECONDS", "0"), ("PARTNERBOOST_DEADLINE_SECONDS", "nan"),
+                      ("PARTNERBOOST_DEADLINE_SECONDS", "soon"), ("PARTNERBOOST_MCP_MAX_SESSIONS", "2.5"),
+                      ("PARTNERBOOST_MCP_MAX_SESSIONS", "0"),
+                      ("PARTNERBOOST_MCP_SESSION_IDLE_SECONDS", "1e9")]:
+        with pytest.raises(ConfigError, match=name):
+            load_settings({**env, name: bad})

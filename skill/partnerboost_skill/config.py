@@ -6,6 +6,7 @@ Which API families are usable follows from which credentials are present; nothin
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -29,6 +30,12 @@ DEFAULT_AGENT_MODEL = "claude-sonnet-5-5"
 DEFAULT_AGENT_MAX_ROUNDS = 8
 DEFAULT_AGENT_TOKEN_BUDGET = 200_000
 DEFAULT_AGENT_TIMEOUT = 120.0
+DEFAULT_DEADLINE_SECONDS = 120.0
+DEADLINE_RANGE = (1.0, 3600.0)
+DEFAULT_MCP_MAX_SESSIONS = 100
+MCP_MAX_SESSIONS_RANGE = (1, 100_000)
+DEFAULT_MCP_SESSION_IDLE_SECONDS = 600.0
+MCP_SESSION_IDLE_RANGE = (5.0, 86_400.0)
 
 ENV_VARS: dict[str, str] = {
     "api_key": "PARTNERBOOST_API_KEY",
@@ -54,6 +61,9 @@ ENV_VARS: dict[str, str] = {
     "agent_token_budget": "PARTNERBOOST_AGENT_TOKEN_BUDGET",
     "agent_timeout": "PARTNERBOOST_AGENT_TIMEOUT",
     "bot_allow": "PARTNERBOOST_BOT_ALLOW",
+    "deadline_seconds": "PARTNERBOOST_DEADLINE_SECONDS",
+    "mcp_max_sessions": "PARTNERBOOST_MCP_MAX_SESSIONS",
+    "mcp_session_idle_seconds": "PARTNERBOOST_MCP_SESSION_IDLE_SECONDS",
 }
 """Every PARTNERBOOST_* environment variable the skill reads, keyed by its setting name (also the key in
 config.toml). SKILL.md declares all of them."""
@@ -190,6 +200,14 @@ class Settings(BaseModel):
     """Seconds one agent or bot answer may take, model calls and tools included."""
     bot_allow: tuple[str, ...] = ()
     """Chat, channel, server or user ids the bots answer (nobody when empty)."""
+    deadline_seconds: float = Field(DEFAULT_DEADLINE_SECONDS, ge=DEADLINE_RANGE[0], le=DEADLINE_RANGE[1])
+    """Every answer and tool call ends within this many seconds: complete, marked incomplete, or an error."""
+    mcp_max_sessions: int = Field(DEFAULT_MCP_MAX_SESSIONS, ge=MCP_MAX_SESSIONS_RANGE[0],
+                                  le=MCP_MAX_SESSIONS_RANGE[1])
+    """Open MCP sessions over HTTP; at the cap the longest-idle session is closed to admit a new one."""
+    mcp_session_idle_seconds: float = Field(DEFAULT_MCP_SESSION_IDLE_SECONDS, ge=MCP_SESSION_IDLE_RANGE[0],
+                                            le=MCP_SESSION_IDLE_RANGE[1])
+    """An MCP session with no request for this long is closed."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -304,7 +322,29 @@ def load_settings(env: Mapping[str, str] | None = None, *, config_file: bool = T
         values["agent_timeout"] = _seconds(found[0], found[1])
     if found := lookup("bot_allow"):
         values["bot_allow"] = _id_list(found[0], found[1])
+    if found := lookup("deadline_seconds"):
+        values["deadline_seconds"] = _number(found[0], found[1], DEADLINE_RANGE, "seconds")
+    if found := lookup("mcp_max_sessions"):
+        values["mcp_max_sessions"] = int(_number(found[0], found[1], MCP_MAX_SESSIONS_RANGE, "sessions",
+                                                 whole=True))
+    if found := lookup("mcp_session_idle_seconds"):
+        values["mcp_session_idle_seconds"] = _number(found[0], found[1], MCP_SESSION_IDLE_RANGE, "seconds")
     return Settings(**values)
+
+
+def _number(
+    value: Any, source: str, bounds: tuple[float, float], unit: str, *, whole: bool = False
+) -> float:
+    low, high = bounds
+    text = str(value).strip()
+    try:
+        number = float(text) if not isinstance(value, bool) else math.nan
+    except ValueError:
+        number = math.nan
+    if not (low <= number <= high) or (whole and not number.is_integer()):
+        kind = "a whole number" if whole else "a number"
+        raise ConfigError(f"{source} must be {kind} of {unit} from {low:g} to {high:g}, got {text!r}")
+    return number
 
 
 def _settle_days(value: Any, source: str) -> int:

@@ -100,7 +100,8 @@ class Counting(httpx2.AsyncBaseTransport):
 
 
 class Deadline(httpx2.AsyncBaseTransport):
-    """Enforces the client's read timeout the way a socket would (ASGITransport ignores timeouts)."""
+    """Enforces the client's read timeout the way a socket would (ASGITransport ignores timeouts); counts the
+    requests cut short, by that timeout or by the client's own bound on the whole request."""
 
     def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
         self.inner = inner
@@ -110,8 +111,12 @@ class Deadline(httpx2.AsyncBaseTransport):
         limit = (request.extensions.get("timeout") or {}).get("read")
         if limit is None:
             return await self.inner.handle_async_request(request)
-        with anyio.move_on_after(limit) as scope:
-            return await self.inner.handle_async_request(request)
+        try:
+            with anyio.move_on_after(limit) as scope:
+                return await self.inner.handle_async_request(request)
+        except anyio.get_cancelled_exc_class():
+            self.timeouts += 1
+            raise
         if scope.cancelled_caught:
             self.timeouts += 1
         raise httpx2.ReadTimeout("timed out waiting for the response", request=request)

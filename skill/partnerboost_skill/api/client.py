@@ -6,6 +6,12 @@ after rate limits as the server asks (Retry-After; at most `max_rate_limit_wait`
 and every request of the client waits, including those already queued for a slot). Writes are never retried.
 `fetch_all(action)` reads every page (see paging.py). At most `concurrency` requests are in flight; a rate
 limit halves that and successes grow it back (see concurrency.py).
+
+Time is bounded twice: each HTTP request, body included, gets at most `timeout` seconds in all (httpx's read
+timeout restarts with every chunk, so a trickling server would otherwise never time out), and every call
+runs under the deadline of the answer it belongs to (deadline.py; its own `deadline` seconds outside one):
+no retry or rate-limit wait starts that would end after it, and whatever is in flight when it passes is
+cancelled with DeadlineExceeded, which says what the call was waiting for.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ import anyio
 import httpx2
 
 from partnerboost_skill.api.concurrency import AdaptiveLimit, Outcome
+from partnerboost_skill.api.deadline import DEFAULT_DEADLINE_SECONDS, Deadline, ensure_deadline
 from partnerboost_skill.api.envelope import unwrap
-from partnerboost_skill.api.errors import PartnerBoostError, RateLimited, UpstreamError
+from partnerboost_skill.api.errors import CODE_MEANINGS, PartnerBoostError, RateLimited, UpstreamError
 from partnerboost_skill.api.paging import fetch_all as _fetch_all
 from partnerboost_skill.api.params import parameter_names
 from partnerboost_skill.api.redaction import Redactor, install_http_log_filter
@@ -44,6 +51,7 @@ WRITE_UNCERTAIN = (
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+Check = Callable[[Any], Any]
 
 
 class PartnerBoostClient:
@@ -69,6 +77,7 @@ class PartnerBoostClient:
         backoff_cap: float = 20.0,
         max_retry_wait: float = 60.0,
         max_rate_limit_wait: float = 300.0,
+        deadline: float = DEFAULT_DEADLINE_SECONDS,
         clock: Clock = time.time,
         sleep: Sleep = anyio.sleep,
         jitter: Callable[[], float] = random.random,
@@ -89,6 +98,8 @@ class PartnerBoostClient:
         """The longest single wait a server may ask for (Retry-After); asked for more, the call gives up."""
         self.max_rate_limit_wait = max_rate_limit_wait
         """The most one call waits for rate limits in all before giving up."""
+        self.deadline_seconds = deadline
+        """The deadline of a call or fetch_all made outside an answer's deadline (see deadline.py)."""
         self.clock = clock
         self.sleep = sleep
         self._jitter = jitter
@@ -142,13 +153,21 @@ class PartnerBoostClient:
             self._limiters[action.tool_name] = limiter
         return limiter
 
-    async def call(self, action: Action) -> Any:
+    async def call(self, action: Action, *, check: Check | None = None) -> Any:
         """Send one action and return its unwrapped `data`; raise a PartnerBoostError subclass on failure.
 
-        A read is retried after a retryable failure (timeout, 5xx, malformed answer) up to `max_retries`
-        times. A rate-limit answer is no failure of the request: it is sent again when the server allows, for
-        at most `max_rate_limit_wait` seconds of waiting in all (`max_retries=0` retries nothing).
+        A read is retried after a retryable failure (timeout, 5xx, malformed answer, or `data` that fails
+        `check`) up to `max_retries` times. A rate-limit answer is no failure of the request: it is sent again
+        when the server allows, for at most `max_rate_limit_wait` seconds of waiting in all (`max_retries=0`
+        retries nothing). Everything ends by the deadline in force (DeadlineExceeded).
         """
+        with ensure_deadline(self.deadline_seconds) as deadline:
+            waiting = [f"waiting for PartnerBoost to answer {action.tool_name}"]
+            with anyio.CancelScope(deadline=anyio.current_time() + deadline.remaining()):
+                return await self._call(action, check, deadline, waiting)
+            raise deadline.exceeded(waiting[0], action=action.tool_name)
+
+    async def _call(self, action: Action, check: Check | None, deadline: Deadline, waiting: list[str]) -> Any:
         failures = 0
         limited = 0
         waited = 0.0
@@ -156,7 +175,7 @@ class PartnerBoostClient:
         while True:
             attempt += 1
             try:
-                return await self._attempt(action, attempt)
+                return await self._attempt(action, attempt, check)
             except PartnerBoostError as exc:
                 if action.writes:
                     if isinstance(exc, UpstreamError):
@@ -178,6 +197,10 @@ class PartnerBoostClient:
                     if self.max_retries > 0:
                         exc.message += f" (gave up after {attempt} attempt{'s' if attempt > 1 else ''})"
                     raise
+                waiting[0] = self._waiting_for(action, exc, attempt)
+                if wait is not None and wait >= deadline.remaining():
+                    raise deadline.exceeded(f"{waiting[0]}; the next attempt would start after the deadline",
+                                            action=action.tool_name) from None
                 reason = self.redact(f"{type(exc).__name__}: {exc.message}")
                 if rate_limited:
                     logger.warning("%s: rate limited on attempt %d (%s); retrying in %.1f s",
@@ -192,6 +215,15 @@ class PartnerBoostClient:
                 else:
                     await self.sleep(wait)
 
+    @staticmethod
+    def _waiting_for(action: Action, exc: PartnerBoostError, attempts: int) -> str:
+        tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+        if isinstance(exc, RateLimited):
+            said = CODE_MEANINGS.get(exc.code or 0, "too many requests")
+            code = f"code {exc.code}" if exc.code is not None else f"HTTP {exc.http_status}"
+            return f"PartnerBoost kept rate-limiting {action.tool_name} ({code}: {said}; {tries})"
+        return f"{action.tool_name} kept failing ({tries}; last: {exc.message})"
+
     def _retry_wait(self, exc: PartnerBoostError, count: int) -> float | None:
         """Seconds to wait before the next attempt after the `count`-th failure (or rate limit) of its kind;
         None when the server asks for longer than we wait."""
@@ -202,7 +234,7 @@ class PartnerBoostClient:
             return ceiling / 2 + self._jitter() * ceiling / 2
         return self._jitter() * min(self.backoff_cap, self.backoff_base * 2 ** min(count - 1, 30))
 
-    async def _attempt(self, action: Action, attempt: int) -> Any:
+    async def _attempt(self, action: Action, attempt: int, check: Check | None = None) -> Any:
         build = partial(
             build_request, action, self.credentials, base_url=self.base_url,
             amazon_base_url=self.amazon_base_url, clock=self.clock,
@@ -234,6 +266,8 @@ class PartnerBoostClient:
                 response, action=action.tool_name, parameters=parameter_names(type(action)),
                 scrub=self.redact, clock=self.clock,
             )
+            if check is not None:
+                check(data)
             outcome = "ok"
             return data
         except RateLimited:
@@ -253,14 +287,18 @@ class PartnerBoostClient:
         started = time.perf_counter()
         self.http_requests += 1
         try:
-            response = await self._client().request(
-                request.method, request.url, params=request.query or None, json=request.json,
-                headers=request.headers,
-            )
+            with anyio.move_on_after(self.timeout) as bounded:
+                response = await self._client().request(
+                    request.method, request.url, params=request.query or None, json=request.json,
+                    headers=request.headers,
+                )
         except httpx2.TimeoutException as exc:
             raise self._transport_error(action, "timed out", exc) from None
         except httpx2.RequestError as exc:
             raise self._transport_error(action, "could not be sent or answered", exc) from None
+        if bounded.cancelled_caught:
+            raise UpstreamError(f"The request for {action.tool_name} timed out: no complete answer within "
+                                f"{self.timeout:g} s.", action=action.tool_name)
         logger.debug(
             "%s %s (%s) attempt %d -> HTTP %d in %.0f ms",
             request.method, action.tool_name, type(action).family, attempt, response.status_code,
@@ -279,4 +317,5 @@ class PartnerBoostClient:
         self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
     ) -> FetchResult:
         """Every record of a paged (and possibly windowed) action; see skill.api.paging.fetch_all."""
-        return await _fetch_all(self, action, on_progress=on_progress, allow_partial=allow_partial)
+        with ensure_deadline(self.deadline_seconds):
+            return await _fetch_all(self, action, on_progress=on_progress, allow_partial=allow_partial)

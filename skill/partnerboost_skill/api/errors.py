@@ -117,6 +117,22 @@ class UpstreamError(PartnerBoostError):
         self.retryable = retryable
 
 
+class DeadlineExceeded(PartnerBoostError):
+    """The answer's time ran out (skill.api.deadline); `waiting_for` says what it was waiting for then."""
+
+    def __init__(self, seconds: float, waiting_for: str, *, setting: str, action: str | None = None) -> None:
+        self.seconds = seconds
+        self.waiting_for = waiting_for
+        super().__init__(
+            f"No answer within the {seconds:g} s deadline: {waiting_for}. PartnerBoost may be slow or "
+            f"overloaded; try again later, ask about a shorter period, or allow more time with {setting}.",
+            action=action,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "deadline_seconds": self.seconds}
+
+
 class IncompleteData(PartnerBoostError):
     """Some pages could not be fetched; carries what was fetched and a description of what is missing."""
 

@@ -2,13 +2,16 @@
 
 `fetch_all` freezes the query's end time, splits it into windows when it is longer than the action allows,
 fetches every page of every window, removes repeats and either returns a complete result or raises
-IncompleteData saying exactly what is missing. Never a silently short list.
+IncompleteData saying exactly what is missing. Never a silently short list: every page is verified (see
+pages.py) — a `data` that is null or not a page, a page identical to the one before it (a server ignoring
+page_num), more records than announced — and one that fails is retried, then reported missing.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -16,11 +19,20 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from pydantic import ValidationError
 
-from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError, UpstreamError
+from partnerboost_skill.api.errors import DeadlineExceeded, IncompleteData, PartnerBoostError
+from partnerboost_skill.api.pages import (
+    PageFault,
+    count_of,
+    describe_pages,
+    next_cursor,
+    page_value,
+    runs,
+    verified_records,
+)
 from partnerboost_skill.api.params import field_name, get_param, with_params
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, dedupe, merge_pages, report_progress
 from partnerboost_skill.api.windows import range_in_use, split_windows
-from partnerboost_skill.parsing import parse_int, parse_time
+from partnerboost_skill.parsing import parse_time
 from partnerboost_tools.base import Action, Paging
 
 if TYPE_CHECKING:
@@ -124,31 +136,21 @@ def end_at_newest_seen(action: Action, records: list[Any]) -> Action:
         return action
 
 
-def records_of(data: Any, key: str, action: str) -> list[Any]:
-    """The records in one page's data: data[key] (None or a missing key on an empty dict means none)."""
-    if data is None:
-        return []
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        records = data.get(key)
-        if records is None and (key in data or not data):
-            return []
-        if isinstance(records, list):
-            return records
-    raise UpstreamError(
-        f"PartnerBoost answered {action} without a `{key}` list; the response shape has changed.",
-        action=action, retryable=False,
-    )
+def _checked(paging: Paging | None, action: Action) -> Callable[[Any], Any]:
+    """The check each page's data must pass (a PageFault is retried by the client like a malformed answer)."""
+    name = action.tool_name
+    if paging is None:
+        def listing(data: Any) -> Any:
+            if data is None:
+                raise PageFault(f"PartnerBoost answered {name} with data: null instead of records",
+                                action=name)
+            return data
+        return listing
+    return lambda data: verified_records(data, paging, name)
 
 
-def _count(data: Any, key: str | None) -> int | None:
-    if key is None or not isinstance(data, dict):
-        return None
-    try:
-        return parse_int(data.get(key))
-    except ValueError:
-        return None
+REPEATED_PAGE = ("it repeated the page before it exactly (the server may be ignoring "
+                 "{param}); these records were not counted")
 
 
 @dataclass
@@ -178,13 +180,14 @@ class _Pass:
 async def _numbered_pass(
     client: PartnerBoostClient, action: Action, paging: Paging, progress: _Progress, window: int
 ) -> _Pass:
-    name = action.tool_name
+    check = _checked(paging, action)
     first_value = paging.first_page
     size = paging.max_size
-    data = await client.call(with_params(action, {paging.page_param: first_value, paging.size_param: size}))
-    first_records = records_of(data, paging.records_key, name)
-    total_items = _count(data, paging.total_items_key)
-    total_pages = _count(data, paging.total_pages_key)
+    data = await client.call(with_params(action, {paging.page_param: first_value, paging.size_param: size}),
+                             check=check)
+    first_records = check(data)
+    total_items = count_of(data, paging.total_items_key)
+    total_pages = count_of(data, paging.total_pages_key)
     await progress.update(window, len(first_records), total_items)
 
     per_page = size
@@ -200,33 +203,45 @@ async def _numbered_pass(
     failures: dict[int, PartnerBoostError] = {}
     reported: dict[int, tuple[int | None, int | None]] = {}
     counted = [len(first_records)]
+    requests = [1 + len(indexes)]
 
-    def page_value(index: int) -> int:
-        return first_value + index if paging.kind == "page" else first_value + index * per_page
-
-    async def fetch(index: int) -> None:
+    async def fetch(index: int) -> list[Any] | None:
+        value = page_value(paging, first_value, index, per_page)
         try:
             page_data = await client.call(
-                with_params(action, {paging.page_param: page_value(index), paging.size_param: size})
+                with_params(action, {paging.page_param: value, paging.size_param: size}), check=check
             )
-            pages[index] = records_of(page_data, paging.records_key, name)
-            reported[index] = (_count(page_data, paging.total_items_key),
-                               _count(page_data, paging.total_pages_key))
         except PartnerBoostError as exc:
             failures[index] = exc
+            return None
+        reported[index] = (count_of(page_data, paging.total_items_key),
+                           count_of(page_data, paging.total_pages_key))
+        return check(page_data)
+
+    async def fetch_into(index: int) -> None:
+        page = await fetch(index)
+        if page is None:
             return
-        counted[0] += len(pages[index])
+        pages[index] = page
+        counted[0] += len(page)
         await progress.update(window, counted[0], total_items)
 
     async with anyio.create_task_group() as group:
         for index in indexes:
-            group.start_soon(fetch, index)
+            group.start_soon(fetch_into, index)
+
+    for index, before in _repeats(pages):  # read once more: a proxy may have served a stale copy
+        requests[0] += 1
+        again = await fetch(index)
+        if again is not None and again != before:
+            pages[index] = again
+            continue
+        pages.pop(index, None)
+        failures.setdefault(index, PageFault(REPEATED_PAGE.format(param=paging.page_param),
+                                             action=action.tool_name))
 
     in_order = [pages[index] for index in sorted(pages)]
-    missing = [
-        _describe_page(paging, index, total_pages, per_page, total_items, page_value(index), failures[index])
-        for index in sorted(failures)
-    ]
+    missing = _describe_failures(paging, failures, first_value, per_page, total_pages, total_items)
     delivered = sum(len(page) for page in pages.values())
     drift = _drift(total_items, total_pages, reported, delivered, bool(failures))
     # only a listing that moved while it was read can repeat records across pages (ids are deduped later)
@@ -234,7 +249,17 @@ async def _numbered_pass(
         records = merge_pages(in_order, None)
     else:
         records = [record for page in in_order for record in page]
-    return _Pass(records, total_items, missing, 1 + len(indexes), drift)
+    unique = len(dedupe(records, paging.id_key)) if paging.id_key else len(records)
+    if drift is None and total_items is not None and unique > total_items:
+        drift = f"the pages held {unique:,} records, more than the {total_items:,} announced"
+    return _Pass(records, total_items, missing, requests[0], drift)
+
+
+def _repeats(pages: dict[int, list[Any]]) -> list[tuple[int, list[Any]]]:
+    """(index, the page before it) for every page identical to the page before it; list equality stops at
+    the first record that differs, so a healthy listing costs one comparison per page."""
+    return [(index, pages[index - 1]) for index in sorted(pages)
+            if index > 0 and pages[index] and pages[index] == pages.get(index - 1)]
 
 
 def _drift(
@@ -255,23 +280,34 @@ def _drift(
     return None
 
 
-def _describe_page(
+def _describe_failures(
     paging: Paging,
-    index: int,
-    total_pages: int,
+    failures: dict[int, PartnerBoostError],
+    first_value: int,
     per_page: int,
+    total_pages: int | None,
     total_items: int | None,
-    value: int,
-    error: PartnerBoostError,
+) -> list[str]:
+    """What is missing, one line per run of consecutive pages that failed the same way."""
+    lines: list[str] = []
+    for run in runs(list(failures)):
+        group: list[int] = []
+        for index in run:
+            if group and failures[index].message != failures[group[-1]].message:
+                lines.append(_missing_line(paging, group, failures, first_value, per_page, total_pages,
+                                           total_items))
+                group = []
+            group.append(index)
+        lines.append(_missing_line(paging, group, failures, first_value, per_page, total_pages, total_items))
+    return lines
+
+
+def _missing_line(
+    paging: Paging, group: list[int], failures: dict[int, PartnerBoostError], first_value: int, per_page: int,
+    total_pages: int | None, total_items: int | None,
 ) -> str:
-    first, last = index * per_page + 1, (index + 1) * per_page
-    if total_items is not None:
-        last = min(last, total_items)
-    if paging.kind == "page":
-        where = f"page {value} of {total_pages} (records {first}–{last})"
-    else:
-        where = f"records {first}–{last} (offset {value})"
-    return f"{where}: {error.message}"
+    where = describe_pages(paging, group, first_value, per_page, total_pages, total_items)
+    return f"{where}: {failures[group[0]].message}"
 
 
 async def _sequential_numbered(
@@ -284,6 +320,7 @@ async def _sequential_numbered(
     per_page: int,
 ) -> _Pass:
     """Numbered pages without a total: read on until a short page."""
+    check = _checked(paging, action)
     pages = [list(first_records)]
     fetched = len(first_records)
     requests = 1
@@ -299,11 +336,13 @@ async def _sequential_numbered(
         value = value + 1 if paging.kind == "page" else value + last_size
         try:
             page_action = with_params(action, {paging.page_param: value, paging.size_param: per_page})
-            data = await client.call(page_action)
+            page = check(await client.call(page_action, check=check))
         except PartnerBoostError as exc:
             return ended([f"everything after record {fetched}: {exc.message}"])
         requests += 1
-        page = records_of(data, paging.records_key, action.tool_name)
+        if page and page == pages[-1]:
+            return ended([f"everything after record {fetched}: page {requests} "
+                          + REPEATED_PAGE.format(param=paging.page_param)])
         pages.append(page)
         fetched += len(page)
         last_size = len(page)
@@ -315,7 +354,7 @@ async def _chained_pass(
     client: PartnerBoostClient, action: Action, paging: Paging, progress: _Progress, window: int
 ) -> _Pass:
     """Cursor and has_more listings: each page says whether (and where) the next one is."""
-    name = action.tool_name
+    check = _checked(paging, action)
     value: Any = get_param(action, paging.page_param) if paging.kind == "cursor" else None
     if value is None:
         value = paging.first_page
@@ -335,22 +374,25 @@ async def _chained_pass(
             return ended([f"everything after page {requests}: stopped at the page limit"])
         try:
             data = await client.call(with_params(action, {paging.page_param: value,
-                                                          paging.size_param: paging.max_size}))
+                                                          paging.size_param: paging.max_size}), check=check)
         except PartnerBoostError as exc:
             if requests == 0:
                 raise
             return ended([f"everything after page {requests} ({fetched} records): {exc.message}"])
         requests += 1
-        page = records_of(data, paging.records_key, name)
+        page = check(data)
+        if page and pages and page == pages[-1]:
+            return ended([f"everything after page {requests - 1} ({fetched} records): page {requests} "
+                          + REPEATED_PAGE.format(param=paging.page_param)])
         pages.append(page)
         fetched += len(page)
-        total = _count(data, paging.total_items_key) if total is None else total
+        total = count_of(data, paging.total_items_key) if total is None else total
         await progress.update(window, fetched, total)
         if not page:
             break
         if paging.kind == "cursor":
             seen_cursors.add(str(value))
-            next_value = data.get(paging.cursor_key or "cursor") if isinstance(data, dict) else None
+            next_value = next_cursor(data, paging)
             if next_value in (None, "", 0, "0") or str(next_value) in seen_cursors:
                 break
             value = next_value
@@ -372,13 +414,14 @@ async def fetch_pages(
     progress = progress or _Progress(None)
     paging = type(action).paging
     if paging is None:
-        data = await client.call(action)
+        check = _checked(None, action)
+        data = await client.call(action, check=check)
         if isinstance(data, list):
             records = data
         elif isinstance(data, dict) and isinstance(data.get("list"), list):
             records = data["list"]
         else:
-            records = [] if data is None else [data]
+            records = [data]
         await progress.update(window, len(records), len(records))
         return FetchResult(records, None, True, [], 1)
     if paging.kind in ("cursor", "has_more"):
@@ -419,7 +462,8 @@ async def fetch_all(
     """Every record of `action`: end time frozen, windows split and merged, pages fetched and de-duplicated.
 
     Raises IncompleteData (carrying what was fetched) when some pages failed for good, unless allow_partial,
-    in which case the result says complete=False and lists what is missing.
+    in which case the result says complete=False and lists what is missing. A window whose time ran out
+    (DeadlineExceeded) is missing like a failed one while other windows arrived.
     """
     now = datetime.fromtimestamp(client.clock(), UTC)
     windows = split_windows(freeze_end(action, now))
@@ -440,7 +484,8 @@ async def fetch_all(
             for index, piece in enumerate(windows):
                 group.start_soon(fetch_window, index, piece)
 
-    fatal = [errors[i] for i in sorted(errors) if not errors[i].retryable]
+    fatal = [errors[i] for i in sorted(errors)
+             if not errors[i].retryable and not isinstance(errors[i], DeadlineExceeded)]
     if fatal or (errors and not results):
         raise (fatal or [errors[min(errors)]])[0]
 

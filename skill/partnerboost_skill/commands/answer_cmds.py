@@ -26,6 +26,7 @@ from pydantic.fields import FieldInfo
 
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.api.deadline import answer_deadline
 from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.commands.common import UsageError, fail, note
 from partnerboost_skill.config import ConfigError, Settings, load_settings
@@ -88,11 +89,12 @@ async def compute(
     settings: Settings, make_request: Callable[[datetime, str], Request]
 ) -> tuple[Request, Outcome]:
     """Connect (PartnerBoost or the sandbox), build the request at the connection's clock and the configured
-    timezone, run it."""
+    timezone, run it within the answer's deadline."""
     async with connect(settings) as conn:
         chosen = make_request(conn.now, settings.timezone)
         context = Context(now=conn.now, tz=settings.timezone)
-        result = await chosen.question.run(conn.source, chosen.options, context)
+        with answer_deadline(settings.deadline_seconds):
+            result = await chosen.question.run(conn.source, chosen.options, context)
         return chosen, Outcome(result=result, demo=conn.demo, now=conn.now)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from partnerboost_skill.api.deadline import answer_deadline
 from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.commands.common import UsageError, note
 from partnerboost_skill.config import load_settings
@@ -82,14 +83,16 @@ def _fetches_everything(action: Action, all_pages: bool) -> bool:
 
 
 async def _execute(action: Action, all_pages: bool) -> Any:
-    async with connect(load_settings()) as conn:
+    settings = load_settings()
+    async with connect(settings) as conn:
         if conn.demo:
             note(DEMO_NOTICE)
-        if _fetches_everything(action, all_pages):
-            result = await conn.source.fetch_all(action)
-            data: Any = {"total": result.total, "count": len(result.records), "list": result.records}
-            return data
-        return await conn.source.call(action)
+        with answer_deadline(settings.deadline_seconds):
+            if _fetches_everything(action, all_pages):
+                result = await conn.source.fetch_all(action)
+                data: Any = {"total": result.total, "count": len(result.records), "list": result.records}
+                return data
+            return await conn.source.call(action)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Fault injection for the sandbox: latency, 5xx errors, hanging and malformed answers, rate limits, drift.
+"""Fault injection for the sandbox: latency, 5xx errors, hanging, trickling and malformed answers, rate
+limits, drift, and upstreams that lie (ignore page_num, answer `data: null` or `{}`, echo rejected keys).
 
 `Faults` is the configuration; `FaultMiddleware` applies it to every HTTP request in front of the app. Each
 request draws the same number of random values from one `random.Random(seed)`, so a given seed and request
@@ -17,6 +18,14 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from partnerboost_skill.sandbox.fault_rewrites import (
+    Echo,
+    LyingData,
+    echo_rejected_credentials,
+    first_page_only,
+    rewrite_data,
+    trickle,
+)
 from partnerboost_skill.sandbox.handlers.wire import error_body, family_of_path
 
 SleepFn = Callable[[float], Awaitable[None]]
@@ -45,6 +54,19 @@ class Faults:
     """Bucket capacity; defaults to one second's worth of requests (at least 1)."""
     page_drift_orders_per_request: int = 0
     """New orders placed "now" before each request, so newest-first pages shift between calls."""
+    trickle_bytes_per_s: float | None = None
+    """Send every response body one byte at a time at this rate: a server that never stops sending, so a
+    read timeout that restarts with each chunk never fires."""
+    endless_rate_limit: float | None = None
+    """Answer every request with HTTP 429, code 1002 and this Retry-After (seconds), for ever."""
+    ignore_page_num: bool = False
+    """Serve page 1 whatever page is asked for (a server or proxy that drops page_num / page)."""
+    lying_data: LyingData | None = None
+    """Replace the `data` of successful answers on `lying_paths` with null ("null") or {} ("empty")."""
+    lying_paths: tuple[str, ...] = ("/a/transaction/list4",)
+    echo_credentials: Echo | None = None
+    """Quote the credentials of every rejected request (401/403, codes 1000/1001) back in the error message,
+    transformed (upper, lower, base64, hex, url): what must never reach a user."""
     seed: int = 0
     sleep: SleepFn = field(default=asyncio.sleep, repr=False)
     """Injectable for tests (a fake sleep records the delays instead of waiting)."""
@@ -63,6 +85,10 @@ class Faults:
             raise ValueError("Faults.rate_limit_per_s must be positive (or None for no limit)")
         if self.page_drift_orders_per_request < 0:
             raise ValueError("Faults.page_drift_orders_per_request must not be negative")
+        for name in ("trickle_bytes_per_s", "endless_rate_limit"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise ValueError(f"Faults.{name} must be a positive number (or None)")
 
     @property
     def active(self) -> bool:
@@ -75,6 +101,11 @@ class Faults:
                 self.malformed_rate,
                 self.rate_limit_per_s,
                 self.page_drift_orders_per_request,
+                self.trickle_bytes_per_s,
+                self.endless_rate_limit,
+                self.ignore_page_num,
+                self.lying_data,
+                self.echo_credentials,
             )
         )
 
@@ -136,6 +167,11 @@ class FaultMiddleware:
         family = family_of_path(scope.get("path", ""))
         draws = self._draw()
 
+        if faults.endless_rate_limit is not None:
+            body = error_body(family, 1002, "call frequency too high (sandbox fault: endless rate limit)")
+            await _send_json(send, 429, body, {"retry-after": f"{faults.endless_rate_limit:g}"})
+            return
+
         if self.bucket is not None:
             wait = self.bucket.take()
             if wait > 0:
@@ -161,6 +197,14 @@ class FaultMiddleware:
         if faults.page_drift_orders_per_request and self.on_drift is not None:
             self.on_drift(faults.page_drift_orders_per_request)
 
+        if faults.ignore_page_num:
+            scope, receive = await first_page_only(scope, receive)
+        if faults.echo_credentials is not None:
+            send = echo_rejected_credentials(scope, send, faults.echo_credentials)
+        if faults.lying_data is not None and scope.get("path") in faults.lying_paths:
+            send = rewrite_data(send, faults.lying_data)
+        if faults.trickle_bytes_per_s is not None:
+            send = trickle(send, faults.trickle_bytes_per_s, faults.sleep)
         if draws.malformed < faults.malformed_rate:
             await self.app(scope, receive, _Truncating(send))
             return

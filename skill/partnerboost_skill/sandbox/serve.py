@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from partnerboost_skill.sandbox import credentials
 from partnerboost_skill.sandbox.faults import Faults
@@ -40,6 +40,12 @@ def banner(base_url: str, *, seed: int, orders: int, faults: Faults, dialect: st
         knobs.append(f"error rate {faults.error_rate:.0%}")
     if faults.rate_limit_per_s:
         knobs.append(f"rate limit {faults.rate_limit_per_s:g}/s")
+    knobs += [name for name, on in (
+        ("hang", faults.hang_rate), ("trickle", faults.trickle_bytes_per_s),
+        ("endless rate limit", faults.endless_rate_limit), ("page_num ignored", faults.ignore_page_num),
+        (f"data {faults.lying_data}", faults.lying_data),
+        (f"echoes rejected keys ({faults.echo_credentials})", faults.echo_credentials),
+    ) if on]
     lines += ["", "Faults: " + (", ".join(knobs) if knobs else "none"), "Press Ctrl+C to stop."]
     return "\n".join(lines)
 
@@ -54,6 +60,7 @@ def run_sandbox(
     rate_limit: float | None = None,
     out: TextIO = sys.stdout,
     dialect: str = "default",
+    faults: dict[str, Any] | None = None,
 ) -> None:
     """Generate the world for `seed`/`orders_per_day` ending now, print the banner and serve it in `dialect`
     (sandbox.dialects.DIALECTS) until interrupted.
@@ -67,10 +74,11 @@ def run_sandbox(
     from partnerboost_skill.sandbox.world import World, present_config
 
     world = World.generate(present_config(seed=seed, orders_per_day=orders_per_day))
-    faults = Faults(latency_ms=latency_ms, error_rate=error_rate, rate_limit_per_s=rate_limit, seed=seed)
-    app = create_app(world, faults, dialect=dialect)
+    knobs = Faults(latency_ms=latency_ms, error_rate=error_rate, rate_limit_per_s=rate_limit, seed=seed,
+                   **(faults or {}))
+    app = create_app(world, knobs, dialect=dialect)
     print(
-        banner(f"http://{host}:{port}", seed=seed, orders=len(world.orders), faults=faults, dialect=dialect,
+        banner(f"http://{host}:{port}", seed=seed, orders=len(world.orders), faults=knobs, dialect=dialect,
                now=world.config.now),
         file=out,
         flush=True,

@@ -17,6 +17,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import ValidationError
 
+from partnerboost_skill.api.deadline import answer_deadline
+from partnerboost_skill.api.pages import verified_records
 from partnerboost_skill.input_errors import explain_validation_error
 from partnerboost_skill.server.action_results import read_result, write_result
 from partnerboost_skill.server.output_models import ActionResult, WriteResult, output_schema
@@ -121,7 +123,10 @@ def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
     async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
         named = with_defaults(action_cls, arguments)
         action = validate_action(action_cls, named)
-        data = await state.connection.source.call(action)
+        with answer_deadline(state.settings.deadline_seconds):
+            data = await state.connection.source.call(action)
+        if action_cls.paging is not None:
+            verified_records(data, action_cls.paging, action.tool_name)  # null or {} is an error, not a page
         return read_result(action, named, data, state.notice())
 
     return _tool(action_cls, handle, output_schema(ActionResult))
@@ -134,7 +139,10 @@ def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
         dry_run = _flag(remaining, "dry_run", not confirm)
         action = validate_action(action_cls, with_defaults(action_cls, remaining))
         perform = confirm and not dry_run
-        data = await state.connection.source.call(action) if perform else None
+        data = None
+        if perform:
+            with answer_deadline(state.settings.deadline_seconds):
+                data = await state.connection.source.call(action)
         notice = state.notice()
         return write_result(WriteResult(
             action=action.tool_name,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.api.deadline import answer_deadline
 from partnerboost_skill.input_errors import explain_validation_error
 from partnerboost_skill.periods import PeriodError
 from partnerboost_skill.questions import QUESTIONS, Context, Question, QuestionInput
@@ -91,7 +92,8 @@ def analysis_tool(spec: Question[Any, Any], state: ServerState) -> ServerTool:
         try:
             connection = state.connection
             context = Context(now=connection.current(), tz=connection.timezone or state.settings.timezone)
-            answer = await spec.run(client, params, context)
+            with answer_deadline(state.settings.deadline_seconds):
+                answer = await spec.run(client, params, context)
         except Exception as exc:
             clear = input_error(name, exc)
             if clear is None:
