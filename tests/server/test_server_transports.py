@@ -20,7 +20,7 @@ from server_support import text_of
 from partnerboost_skill.runtime import DEMO_NOTICE
 from partnerboost_skill.server.transports import is_loopback, required_token
 
-TOKEN = "test-token-0f9e8d7c6b5a49382716"
+TOKEN = "test-token-0f9e8d7c6b5a49382716-5e4d3c2b1a"
 PARTNERBOOST = Path(sys.executable).with_name("partnerboost")
 
 

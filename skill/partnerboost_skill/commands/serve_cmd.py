@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ToolsetError, ServeError) as exc:
         raise UsageError(str(exc)) from None
     if args.http:
-        run_http(server, host=args.host, port=args.port, token=token)
+        run_http(server, host=args.host, port=args.port, token=token, max_sessions=settings.mcp_max_sessions,
+                 session_idle_seconds=settings.mcp_session_idle_seconds)
     else:
         run_stdio(server)
     return 0
@@ -70,7 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run the PartnerBoost MCP server. Without credentials it serves the built-in sandbox "
         "(demo data). Toolsets: analysis and merchant by default; brand, publisher and amazon when their "
         "credentials are set. Write tools appear only with --allow-writes (or PARTNERBOOST_ALLOW_WRITES=1). "
-        "Over HTTP, binding to anything but loopback requires PARTNERBOOST_MCP_TOKEN.",
+        "Over HTTP, binding to anything but loopback requires PARTNERBOOST_MCP_TOKEN (32 characters or "
+        "more); sessions are capped (PARTNERBOOST_MCP_MAX_SESSIONS) and close when idle "
+        "(PARTNERBOOST_MCP_SESSION_IDLE_SECONDS).",
     )
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp (GET /health)")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")

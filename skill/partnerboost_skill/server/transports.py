@@ -1,8 +1,11 @@
-"""Running the server: stdio (logs on stderr only) or streamable HTTP with /health, a bearer token and a
-request body limit.
+"""Running the server: stdio (logs on stderr only) or streamable HTTP with /health, a bearer token, a
+request body limit, a bound on sessions and DNS-rebinding checks.
 
-Binding HTTP to anything but loopback requires PARTNERBOOST_MCP_TOKEN; when a token is set, every request
-except GET /health must carry `Authorization: Bearer <token>` (401 otherwise).
+Binding HTTP to anything but loopback requires PARTNERBOOST_MCP_TOKEN of at least 32 characters; when a token
+is set, every request except GET /health must carry `Authorization: Bearer <token>` (401 otherwise). On
+loopback — any 127.x address, localhost or ::1 — the Host and Origin headers must name a loopback address,
+so a web page on another domain cannot reach the server through DNS rebinding (the SDK does this only for
+127.0.0.1, localhost and ::1). Sessions are capped and expire when idle (session_limit.py).
 """
 
 from __future__ import annotations
@@ -14,13 +17,19 @@ import sys
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from partnerboost_skill.config import DEFAULT_MCP_MAX_SESSIONS, DEFAULT_MCP_SESSION_IDLE_SECONDS
+from partnerboost_skill.server.session_limit import SessionLimiter
+
 TOKEN_ENV = "PARTNERBOOST_MCP_TOKEN"
+MIN_REMOTE_TOKEN_LENGTH = 32
 MAX_BODY_BYTES = 1_000_000
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 HEALTH_PATH = "/health"
 MCP_PATH = "/mcp"
 
@@ -47,14 +56,42 @@ def is_loopback(host: str) -> bool:
 
 
 def required_token(host: str, token: str | None) -> str | None:
-    """The token to enforce, or None on loopback without one; refuses a public bind without a token."""
+    """The token to enforce, or None on loopback without one; refuses a public bind without a token or with
+    one shorter than 32 characters."""
     token = (token or "").strip() or None
-    if token is None and not is_loopback(host):
+    if is_loopback(host):
+        return token
+    if token is None:
         raise ServeError(
             f"refusing to serve on {host} without a token: set {TOKEN_ENV} to a long random value (clients "
             "then send 'Authorization: Bearer <token>'), or bind to 127.0.0.1."
         )
+    if len(token) < MIN_REMOTE_TOKEN_LENGTH:
+        raise ServeError(
+            f"refusing to serve on {host} with a {len(token)}-character {TOKEN_ENV}: off loopback it must be "
+            f"at least {MIN_REMOTE_TOKEN_LENGTH} random characters, e.g. the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'."
+        )
     return token
+
+
+def _host_name(host: str) -> str:
+    """A bind address as it appears in a Host header: IPv6 in brackets, lower case."""
+    name = host.strip().lower().strip("[]")
+    return f"[{name}]" if ":" in name else name
+
+
+def rebinding_guard(host: str) -> TransportSecuritySettings | None:
+    """Host/Origin checks for a loopback bind (None off loopback, where the token protects the server and
+    proxies send their own Host): only loopback names, with any port, pass."""
+    if not is_loopback(host):
+        return None
+    names = dict.fromkeys((_host_name(host), *LOOPBACK_NAMES))
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[form for name in names for form in (name, f"{name}:*")],
+        allowed_origins=[form for name in names for form in (f"http://{name}", f"http://{name}:*")],
+    )
 
 
 class BearerTokenMiddleware:
@@ -81,9 +118,17 @@ class BearerTokenMiddleware:
         await self.app(scope, receive, send)
 
 
-def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1", token: str | None = None,
-             max_body_bytes: int = MAX_BODY_BYTES) -> ASGIApp:
-    """The streamable HTTP app (MCP at /mcp, GET /health open), behind the bearer check if a token is set."""
+def http_app(
+    server: MCPServer[Any],
+    *,
+    host: str = "127.0.0.1",
+    token: str | None = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    max_sessions: int = DEFAULT_MCP_MAX_SESSIONS,
+    session_idle_seconds: float = DEFAULT_MCP_SESSION_IDLE_SECONDS,
+) -> ASGIApp:
+    """The streamable HTTP app (MCP at /mcp, GET /health open): sessions bounded, Host/Origin checked on
+    loopback, behind the bearer check if a token is set."""
     token = required_token(host, token)
 
     async def health(_: Request) -> Response:
@@ -91,8 +136,11 @@ def http_app(server: MCPServer[Any], *, host: str = "127.0.0.1", token: str | No
 
     server.custom_route(HEALTH_PATH, methods=["GET"])(health)
     app: ASGIApp = server.streamable_http_app(
-        streamable_http_path=MCP_PATH, host=host, max_request_body_size=max_body_bytes
+        streamable_http_path=MCP_PATH, host=host, max_request_body_size=max_body_bytes,
+        transport_security=rebinding_guard(host), max_sessions=max_sessions,
+        session_idle_timeout=session_idle_seconds,
     )
+    app = SessionLimiter(app, max_sessions=max_sessions, idle_seconds=session_idle_seconds, path=MCP_PATH)
     return BearerTokenMiddleware(app, token) if token else app
 
 
@@ -101,10 +149,20 @@ def run_stdio(server: MCPServer[Any]) -> None:
     server.run("stdio")
 
 
-def run_http(server: MCPServer[Any], *, host: str, port: int, token: str | None) -> None:
+def run_http(
+    server: MCPServer[Any],
+    *,
+    host: str,
+    port: int,
+    token: str | None,
+    max_sessions: int = DEFAULT_MCP_MAX_SESSIONS,
+    session_idle_seconds: float = DEFAULT_MCP_SESSION_IDLE_SECONDS,
+) -> None:
     import uvicorn
 
-    app = http_app(server, host=host, token=token)
+    app = http_app(server, host=host, token=token, max_sessions=max_sessions,
+                   session_idle_seconds=session_idle_seconds)
+    logging.getLogger("mcp").setLevel(logging.WARNING)  # one INFO line per session would flood stderr
     logger.info("PartnerBoost MCP server on http://%s:%d%s (health: %s)%s", host, port, MCP_PATH, HEALTH_PATH,
                 "; bearer token required" if token else "")
     uvicorn.run(app, host=host, port=port, log_level="warning")
