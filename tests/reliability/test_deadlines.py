@@ -17,12 +17,13 @@ from mcp import Client
 from reliability_support import MERCHANT_AND_BRAND, NOW, incomplete_notes
 from stuck_upstream import stuck_upstream
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.api.deadline import answer_deadline, current_deadline, ensure_deadline
 from partnerboost_skill.api.errors import DeadlineExceeded, UpstreamError
 from partnerboost_skill.cli import main
 from partnerboost_skill.config import Settings
+from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection
 from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
 from partnerboost_skill.sandbox.faults import Faults
@@ -149,7 +150,7 @@ async def test_the_mcp_analysis_tools_share_the_deadline() -> None:
         @asynccontextmanager
         async def connect(_: Settings) -> AsyncIterator[Connection]:
             async with live_client(server.base_url) as client:
-                yield Connection(client=client, demo=False, now=NOW)
+                yield Connection(source=LiveSource(client), demo=False, now=NOW)
 
         mcp_server = build_server(Settings(deadline_seconds=1.0), connect=connect)
         with timed() as elapsed, anyio.fail_after(HARD_BOUND):

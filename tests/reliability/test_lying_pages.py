@@ -14,7 +14,7 @@ import pytest
 from mcp import Client
 from reliability_support import NOW, Counting, FakeTime, client_on, connect_with, faulty_transport, figures
 
-from partnerboost_skill.analysis import answers
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError
 from partnerboost_skill.api.pages import PageFault
