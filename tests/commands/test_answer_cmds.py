@@ -50,6 +50,7 @@ def test_review_says_demo_first_and_attaches_its_chart(capsys: pytest.CaptureFix
 
 def test_orders_for_discord_fit_the_limits(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     chart = tmp_path / "out" / "orders.png"
+    chart.parent.mkdir()  # folders are created only inside the cache folder
     code, out, _ = run(capsys, "orders", "last", "7", "days", "--format", "discord", "--chart", str(chart))
     assert code == 0
     assert media_path(out) == chart.resolve()

@@ -11,6 +11,7 @@ import pytest
 from render_support import HOSTILE_NAMES, monitor, review
 
 from partnerboost_skill.render import charts
+from partnerboost_skill.render.chart_path import chart_target
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -57,8 +58,8 @@ def test_flagged_days_count_local_days_and_ignore_plain_voids() -> None:
     assert charts.flagged_days(result) == {date(2026, 11, 15): 1}
 
 
-def test_chart_writes_atomically_into_a_new_folder(tmp_path: Path) -> None:
-    target = tmp_path / "deep" / "er" / "chart.png"
+def test_chart_writes_atomically_into_a_new_folder_inside_the_cache(tmp_path: Path) -> None:
+    target = chart_target(tmp_path / "deep" / "er" / "chart.png", cache_dir=tmp_path)
     charts.review_chart(review(), target)
     assert [p.name for p in target.parent.iterdir()] == ["chart.png"]
 

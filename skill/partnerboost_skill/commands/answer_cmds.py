@@ -43,6 +43,7 @@ from partnerboost_skill.questions import (
 from partnerboost_skill.render import FORMATS, LANGS, Lang, i18n, join_messages, render_json
 from partnerboost_skill.render import charts as chart_module
 from partnerboost_skill.render.blocks import Block
+from partnerboost_skill.render.chart_path import ChartPathError, chart_target
 from partnerboost_skill.runtime import connect
 
 EXIT_UPSTREAM = 1
@@ -141,7 +142,10 @@ def run_answer(
 ) -> int:
     """Compute and print one answer; bad input → UsageError (exit 2), PartnerBoost errors → exit 1."""
     settings = settings_from(args)
-    chart_path = Path(args.chart).expanduser().resolve() if getattr(args, "chart", None) else None
+    try:
+        chart_path = chart_target(args.chart, settings.cache_dir) if getattr(args, "chart", None) else None
+    except ChartPathError as exc:
+        raise UsageError(str(exc)) from None
     output = Output(fmt=args.format, lang=lang, chart_path=chart_path,
                     auto_chart=args.format != "json" and not getattr(args, "no_chart", False))
     try:

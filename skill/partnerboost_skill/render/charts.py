@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from partnerboost_skill.analysis.results import OrderMonitor, PerformanceReview
 from partnerboost_skill.render import doc_common as common
 from partnerboost_skill.render import escape, i18n
+from partnerboost_skill.render.chart_path import write_png
 from partnerboost_skill.render.doc_review import shown_groups
 from partnerboost_skill.render.i18n import Lang
 
@@ -189,19 +190,14 @@ def _short_money(value: float) -> str:
 
 
 def _save(figure: Any, path: Path) -> Path:
-    path = path.expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".chart-", suffix=".png", dir=path.parent)
-    os.close(handle)
-    try:
+    """Only a regular .png file, never through a link, never over anything but an earlier chart."""
+
+    def draw(temp: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             figure.savefig(temp, format="png", dpi=DPI)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return path
+
+    return write_png(path, draw)
 
 
 def review_chart(review: PerformanceReview, path: Path, lang: Lang = "en", top: int = TOP_GROUPS) -> Path:
