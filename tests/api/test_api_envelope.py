@@ -54,10 +54,13 @@ def test_documented_codes_map_to_typed_errors(code, status, error, style):
         unwrap(response(status, body), action="some_tool")
     exc = info.value
     assert exc.code == code
-    assert exc.upstream_message == message
     assert exc.action == "some_tool"
     assert exc.http_status == status
-    assert str(code) in str(exc) and message in str(exc)
+    assert str(code) in str(exc)
+    if error is InvalidCredentials:  # a rejection may quote the key back: its text is never repeated
+        assert exc.upstream_message is None and message not in str(exc)
+    else:
+        assert exc.upstream_message == message and message in str(exc)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +151,7 @@ def test_upstream_message_is_scrubbed_of_credentials():
         unwrap(response(200, body), scrub=Redactor([secret]))
     assert secret not in str(info.value)
     assert secret not in (info.value.upstream_message or "")
-    assert "[redacted]" in str(info.value)
+    assert "invalid token" not in str(info.value)
 
 
 def test_error_to_dict_is_json_friendly():

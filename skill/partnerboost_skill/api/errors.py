@@ -203,10 +203,12 @@ def error_for_code(
         return f" {phrase[0].upper()}{phrase[1:]}."
 
     if kind == "auth":
+        # PartnerBoost's own words are left out: a rejection may quote the key back, in any encoding
+        said = meaning or "the credentials were rejected"
         return InvalidCredentials(
-            f"{head}.{explain('the credentials were rejected')} Check the key or token for this family "
+            f"{_describe(action, code, None, http_status)}: {said}. Check the key or token for this family "
             "(the value is never shown).",
-            **common,
+            **{**common, "upstream_message": None},
         )
     if kind == "rate":
         wait = f"Retry after {retry_after:g} s." if retry_after is not None else "Wait a minute and retry."

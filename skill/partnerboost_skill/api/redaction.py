@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from collections.abc import Iterable
@@ -10,24 +11,49 @@ from urllib.parse import quote, quote_plus
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 4
 """Shorter values (a one-digit brand id, say) are not hidden: replacing them would garble every number."""
+MIN_DERIVED_LENGTH = 8
+"""A base64 fragment shorter than this is not hidden: it would match ordinary words."""
+
+
+def _base64_fragments(raw: bytes) -> set[str]:
+    """The base64 text `raw` produces wherever it sits in an encoded string: for each of the three byte
+    alignments, the characters that depend on `raw` alone (standard and URL-safe alphabets)."""
+    fragments: set[str] = set()
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode()
+        first = -(-8 * offset // 6)  # the first character whose 6 bits all come from `raw`
+        last = (8 * (offset + len(raw))) // 6
+        fragment = encoded[first:last]
+        if len(fragment) >= MIN_DERIVED_LENGTH:
+            fragments.update({fragment, fragment.replace("+", "-").replace("/", "_")})
+    return fragments
 
 
 class Redactor:
-    """Replaces every known secret value, raw or URL-encoded, with a fixed marker."""
+    """Replaces every known secret value with a fixed marker: as given, in any letter case, URL-encoded,
+    hex-encoded, and inside base64 text (e.g. a server echoing `base64(key)` or a Basic credential)."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        forms: set[str] = set()
+        any_case: set[str] = set()
+        exact: set[str] = set()
         for secret in secrets:
             if len(secret) < MIN_SECRET_LENGTH:
                 continue
-            forms.update({secret, quote(secret, safe=""), quote_plus(secret)})
-        self._forms = sorted(forms, key=len, reverse=True)
+            raw = secret.encode()
+            every_byte = "".join(f"%{byte:02x}" for byte in raw)
+            any_case.update({secret, quote(secret, safe=""), quote_plus(secret), raw.hex(), every_byte})
+            exact.update(_base64_fragments(raw))
+        forms = [(form, True) for form in any_case] + [(form, False) for form in exact - any_case]
+        forms.sort(key=lambda item: len(item[0]), reverse=True)
+        self._forms = [form for form, _ in forms]
+        self._pattern = re.compile("|".join(
+            f"(?i:{re.escape(form)})" if ignore_case else re.escape(form) for form, ignore_case in forms
+        )) if forms else None
 
     def __call__(self, text: str) -> str:
-        for form in self._forms:
-            if form in text:
-                text = text.replace(form, REDACTED)
-        return text
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(REDACTED, text)
 
     def __bool__(self) -> bool:
         return bool(self._forms)
