@@ -45,6 +45,10 @@ EXAMPLE_PHRASES: tuple[str, ...] = (
 )
 
 
+MAX_PHRASE_LENGTH = 200
+"""Longer text is no period phrase; it is refused before parsing and never echoed whole."""
+
+
 class PeriodError(ValueError):
     """A period phrase or timezone that cannot be understood; the message lists what is accepted."""
 
@@ -142,6 +146,9 @@ def resolve_period(phrase: str, *, now: datetime, tz: str = "UTC") -> Period:
     zone = _zone(tz)
     if not isinstance(phrase, str) or not phrase.strip():
         raise PeriodError(_help("an empty period"))
+    if len(phrase) > MAX_PHRASE_LENGTH:
+        too_long = f"{phrase[:40]!r}… ({len(phrase):,} characters; at most {MAX_PHRASE_LENGTH})"
+        raise PeriodError(_help(too_long))
     local_now = (now if now.tzinfo else now.replace(tzinfo=UTC)).astimezone(zone)
     today = local_now.date()
     text = _normalise(phrase)

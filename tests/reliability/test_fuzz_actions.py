@@ -80,7 +80,7 @@ WRITE_FLAGS = ("confirm", "dry_run")
 
 def expected_validity(action_cls: type[Action], arguments: dict[str, Any]) -> bool:
     params = {k: v for k, v in arguments.items() if k not in WRITE_FLAGS}
-    flags_ok = all(isinstance(arguments.get(f, False), bool) or arguments.get(f) in ("true", "false")
+    flags_ok = all(isinstance(arguments.get(f, False), bool)  # "true" as a string confirms nothing
                    for f in WRITE_FLAGS) if action_cls.writes else True
     try:
         action_cls.model_validate(params)

@@ -108,5 +108,5 @@ async def test_write_flags_and_parameters_are_validated(small_world: World) -> N
         bad_flag = await client.call_tool("brand_void_order", {"order_number": "X", "confirm": "yes please"})
         bad_param = await client.call_tool("brand_create_order", {"order_number": "X", "currency": "dollars",
                                                                    "trans_time": "2026-11-19"})
-    assert bad_flag.is_error and "confirm: must be true or false" in text_of(bad_flag)
+    assert bad_flag.is_error and "confirm: must be the JSON boolean true or false" in text_of(bad_flag)
     assert bad_param.is_error and "currency" in text_of(bad_param)

@@ -30,7 +30,13 @@ import httpx2
 from partnerboost_skill.api.concurrency import AdaptiveLimit, Outcome
 from partnerboost_skill.api.deadline import DEFAULT_DEADLINE_SECONDS, Deadline, ensure_deadline
 from partnerboost_skill.api.envelope import unwrap
-from partnerboost_skill.api.errors import CODE_MEANINGS, PartnerBoostError, RateLimited, UpstreamError
+from partnerboost_skill.api.errors import (
+    CODE_MEANINGS,
+    BadRequest,
+    PartnerBoostError,
+    RateLimited,
+    UpstreamError,
+)
 from partnerboost_skill.api.paging import fetch_all as _fetch_all
 from partnerboost_skill.api.params import parameter_names
 from partnerboost_skill.api.redaction import Redactor, install_http_log_filter
@@ -292,6 +298,8 @@ class PartnerBoostClient:
                     request.method, request.url, params=request.query or None, json=request.json,
                     headers=request.headers,
                 )
+        except httpx2.InvalidURL as exc:
+            raise self._unsendable(action, exc) from None
         except httpx2.TimeoutException as exc:
             raise self._transport_error(action, "timed out", exc) from None
         except httpx2.RequestError as exc:
@@ -305,6 +313,16 @@ class PartnerBoostClient:
             (time.perf_counter() - started) * 1000,
         )
         return response
+
+    def _unsendable(self, action: Action, exc: Exception) -> BadRequest:
+        """A request whose URL cannot be built (a part over 64 KiB): name the longest parameter."""
+        sizes = {name: len(str(value)) for name, value in action.to_wire().items()}
+        longest = max(sizes, key=lambda name: sizes[name], default=None)
+        about = f" `{longest}` is {sizes[longest]:,} characters long; shorten it." if longest else ""
+        return BadRequest(
+            f"The request for {action.tool_name} cannot be sent ({self.redact(str(exc))[:200]}).{about}",
+            parameter=longest, action=action.tool_name,
+        )
 
     def _transport_error(self, action: Action, what: str, exc: Exception) -> UpstreamError:
         detail = self.redact(str(exc)) or type(exc).__name__

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from partnerboost_skill.api.deadline import answer_deadline
 from partnerboost_skill.api.errors import PartnerBoostError
+from partnerboost_skill.api.params import field_name
 from partnerboost_skill.commands.common import UsageError, note
 from partnerboost_skill.config import load_settings
 from partnerboost_skill.input_errors import explain_validation_error
@@ -24,18 +25,39 @@ from partnerboost_tools.catalogue import UnknownAction, get_action
 def _is_list_field(action: type[Action], key: str) -> bool:
     for name, field in action.model_fields.items():
         if key in (name, field.alias):
-            annotation = field.annotation
-            candidates = typing.get_args(annotation) if _is_union(annotation) else (annotation,)
-            return any(typing.get_origin(c) is list for c in candidates)
+            return _accepts_list(field.annotation)
     return False
 
 
-def _is_union(annotation: Any) -> bool:
-    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+def _accepts_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return True
+    if origin in (typing.Union, types.UnionType, typing.Annotated):
+        return any(_accepts_list(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else f"{text[:40]}…"
 
 
 def parse_params(action: type[Action], params_json: str | None, pairs: list[str]) -> dict[str, Any]:
+    """--params (a JSON object) and every --param key=value; a parameter given twice, under either of its
+    names or in both options, is refused rather than the last value silently winning."""
     params: dict[str, Any] = {}
+    given: dict[str, str] = {}
+
+    def add(key: str, value: Any, where: str) -> None:
+        name = field_name(action, key) or key
+        if name in given:
+            hint = f" (a list takes commas: --param {key}=a,b)" if _is_list_field(action, key) else ""
+            raise UsageError(f"{key} is given twice ({given[name]} and {where} {_shown(value)}); give it "
+                             f"once{hint}.")
+        given[name] = f"{where} {_shown(value)}"
+        params[key] = value
+
     if params_json:
         try:
             loaded = json.loads(params_json)
@@ -43,7 +65,8 @@ def parse_params(action: type[Action], params_json: str | None, pairs: list[str]
             raise UsageError(f"--params is not valid JSON ({exc.msg} at position {exc.pos}).") from None
         if not isinstance(loaded, dict):
             raise UsageError('--params must be a JSON object, e.g. --params \'{"page_size": 50}\'.')
-        params.update(loaded)
+        for key, value in loaded.items():
+            add(key, value, "--params")
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
@@ -54,7 +77,7 @@ def parse_params(action: type[Action], params_json: str | None, pairs: list[str]
             value = raw
         if _is_list_field(action, key) and not isinstance(value, list):
             value = [v.strip() for v in str(value).split(",") if v.strip()]
-        params[key] = value
+        add(key, value, "--param")
     return params
 
 

@@ -103,11 +103,12 @@ def validate_action(action_cls: type[Action], arguments: dict[str, Any]) -> Acti
 
 
 def _flag(arguments: dict[str, Any], name: str, default: bool) -> bool:
+    """A write flag: only a JSON boolean counts — "true" as a string is no confirmation (nothing is sent)."""
     value = arguments.pop(name, default)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
     if not isinstance(value, bool):
-        raise ToolError(f"Invalid parameters: {name}: must be true or false (got {value!r}).")
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:40]}…"
+        raise ToolError(f"Invalid parameters: {name}: must be the JSON boolean true or false, not "
+                        f"{type(value).__name__} {shown}; nothing was sent.")
     return value
 
 

@@ -35,6 +35,14 @@ def error_text(exc: PartnerBoostError) -> str:
 
 
 REPORTABLE = (ToolError, MCPError, PartnerBoostError)
+MAX_ERROR_CHARS = 4_000
+"""An error the model reads is one paragraph: text echoed from arguments or upstream never makes it longer."""
+
+
+def capped(text: str) -> str:
+    if len(text) <= MAX_ERROR_CHARS:
+        return text
+    return f"{text[:MAX_ERROR_CHARS]}… (cut: the message had {len(text):,} characters)"
 
 
 def reportable(exc: BaseException) -> BaseException:
@@ -55,12 +63,14 @@ class ServerTool(Tool):
             return await self.fn(arguments, context)
         except Exception as raised:
             exc = reportable(raised)
+            if isinstance(exc, ToolError) and len(str(exc)) > MAX_ERROR_CHARS:
+                raise ToolError(capped(str(exc))) from raised
             if exc is raised and isinstance(exc, ToolError | MCPError):
                 raise
             if isinstance(exc, ToolError | MCPError):
                 raise exc from raised
             if isinstance(exc, PartnerBoostError):
-                raise ToolError(error_text(exc)) from raised
+                raise ToolError(capped(error_text(exc))) from raised
             raise UnexpectedToolError(
                 f"{self.name} failed unexpectedly ({type(exc).__name__}); the server log has the details."
             ) from raised
