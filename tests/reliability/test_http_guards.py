@@ -33,6 +33,10 @@ def test_a_flood_of_initialize_calls_cannot_lock_new_clients_out(tmp_path: Path)
         alive = [session for session in sessions if ping(http, base, session) == 200]
         assert alive == sessions[-CAP:]  # the newest stay, the longest-idle were closed for them
         assert all(ping(http, base, session) == 404 for session in sessions[:-CAP])
+        # requests that open no session close none: a GET without one, a sessionless-era POST
+        http.get(f"{base}/mcp", headers={"Accept": "text/event-stream"})
+        initialize(http, base, **{"mcp-protocol-version": "2099-01-01"})
+        assert [session for session in sessions if ping(http, base, session) == 200] == alive
 
         async def newcomer() -> list[str]:
             async with httpx2.AsyncClient(timeout=30) as plain, \

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_HEADER = "mcp-session-id"
+VERSION_HEADER = "mcp-protocol-version"
 logger = logging.getLogger("partnerboost.server")
 
 
@@ -58,9 +60,15 @@ class SessionLimiter:
         if scope["type"] != "http" or scope.get("path") != self.path:
             await self.app(scope, receive, send)
             return
-        session_id = Headers(scope=scope).get(SESSION_HEADER)
+        headers = Headers(scope=scope)
+        session_id = headers.get(SESSION_HEADER)
         if session_id is not None:
             await self._existing(session_id, scope, receive, send)
+            return
+        version = headers.get(VERSION_HEADER)
+        sessionless = version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS
+        if scope.get("method") != "POST" or sessionless:
+            await self.app(scope, receive, send)  # opens no session (refused, or the sessionless era)
             return
         async with self._lock:
             admitted = await self._make_room(scope)
