@@ -11,14 +11,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
+from agent_support import CLAUDE_KEY
 from fake_claude import FakeClaude, Step
 from loopback import LoopbackServer
 from server_support import SMALL_WORLD
 
 from partnerboost_skill.sandbox.world import World
-
-CLAUDE_KEY = "sk-ant-test-Zq8fW3kLmN0pQ7rStUvWxY1z"
-"""A made-up Claude API key: it must reach the fake in the x-api-key header and appear nowhere else."""
 
 
 @pytest.fixture

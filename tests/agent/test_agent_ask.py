@@ -7,15 +7,17 @@ import asyncio
 import json
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CLAUDE_KEY
+from agent_support import CLAUDE_KEY
 from fake_claude import answers, asks_tool, first_match, result_text, tool_results
 from mcp import Client
 
 from partnerboost_skill.cli import main
 from partnerboost_skill.config import DEFAULT_AGENT_MODEL, Settings
+from partnerboost_skill.questions import QUESTIONS
 from partnerboost_skill.server import build_server
 
 SALES = r"sales USD ([\d,]+\.\d\d)"
@@ -212,3 +214,26 @@ def test_a_chinese_answer_for_discord_keeps_the_channels_limits(
         assert len(part) <= 2000 and part.count("\n") + 1 <= 17, part
     assert "```" in out and "| 渠道 |" not in out, "Discord gets the table as a code block"
     assert out.count("建议：加大投入。") == 150 and "理解为" not in out
+
+
+def test_the_chart_of_the_question_the_tool_answered_is_attached(
+    fake_claude: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_claude([asks_tool("monitor_orders", {"period": "last 7 days"}), answers("Orders are steady.")])
+    code, out, err = run(capsys, "ask", "how are recent orders doing?", "--format", "discord")
+    assert code == 0, err
+    parts = out.rstrip("\n").split("\n---8<---\n")
+    assert parts[-1].startswith("MEDIA:/") and "/orders-" in parts[-1]
+    assert Path(parts[-1].removeprefix("MEDIA:")).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_system_prompt_lists_the_questions_of_the_registry(
+    fake_claude: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = fake_claude([answers("I answer questions about your PartnerBoost programme only.")])
+    code, _, err = run(capsys, "ask", "what's the weather in Paris?")
+    assert code == 0, err
+    prompt = fake.requests[0]["system"][0]["text"]
+    assert "{questions}" not in prompt
+    for question in QUESTIONS:
+        assert f"- {question.tool}: {question.summary} (default period: {question.default_period})" in prompt

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CLAUDE_KEY
+from agent_support import CLAUDE_KEY
 from fake_claude import answers, asks_tool, result_text, tool_results
 from server_support import connect_to
 

@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 import pytest
-from conftest import CLAUDE_KEY
+from agent_support import CLAUDE_KEY
 from fake_claude import answers, asks_tool
 
 from partnerboost_skill.cli import main

@@ -13,6 +13,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "agent"), str(HERE.parent / "server")]
 
+from bot_support import CLAUDE_KEY  # noqa: E402
 from fake_claude import FakeClaude, Step  # noqa: E402
 from loopback import LoopbackServer  # noqa: E402
 from server_support import SMALL_WORLD  # noqa: E402
@@ -20,11 +21,6 @@ from server_support import SMALL_WORLD  # noqa: E402
 from partnerboost_skill.sandbox import sandbox_app  # noqa: E402
 from partnerboost_skill.sandbox.credentials import SANDBOX_API_KEY  # noqa: E402
 from partnerboost_skill.sandbox.world import World  # noqa: E402
-
-CLAUDE_KEY = "sk-ant-test-bots-Qw9eR4tY7uI0oP3aS6dF"
-FEISHU_APP_ID = "cli_a1b2c3d4e5f6a7b8"
-FEISHU_APP_SECRET = "feishu-secret-Zx8Cv5Bn2Mq7Wr4Ty1Ui"
-DISCORD_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAw.GfAkE1.discord-token-Lp0Ok9Ij8Uh7Yg6"
 
 
 @pytest.fixture

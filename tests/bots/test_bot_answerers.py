@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from conftest import CLAUDE_KEY
+from bot_support import CLAUDE_KEY
 
 from partnerboost_skill.bots.answerers import RuleAnswerer, child_env, parse_answer, save_key
 from partnerboost_skill.config import load_settings

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 import pytest
-from conftest import DISCORD_TOKEN, FEISHU_APP_ID, FEISHU_APP_SECRET
+from bot_support import DISCORD_TOKEN, FEISHU_APP_ID, FEISHU_APP_SECRET
 
 from partnerboost_skill.cli import main
 from partnerboost_skill.commands.bot_cmd import RedactingFormatter, bot_settings

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from conftest import CLAUDE_KEY, DISCORD_TOKEN
+from bot_support import CLAUDE_KEY, DISCORD_TOKEN
 
 from partnerboost_skill.bots.core import Bot, Incoming, Reply
 from partnerboost_skill.config import Credentials, Settings

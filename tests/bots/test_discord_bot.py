@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 import pytest
-from conftest import CLAUDE_KEY, DISCORD_TOKEN
+from bot_support import CLAUDE_KEY, DISCORD_TOKEN
 from fake_claude import answers, asks_tool, first_match
 from fake_discord import BOT_ID, FakeDiscord, message_payload
 from loopback import LoopbackServer

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import CLAUDE_KEY, FEISHU_APP_ID, FEISHU_APP_SECRET
+from bot_support import CLAUDE_KEY, FEISHU_APP_ID, FEISHU_APP_SECRET
 from fake_claude import answers, asks_tool, first_match
 from fake_feishu import IMAGE_KEY, FakeFeishu, message_event
 from loopback import LoopbackServer

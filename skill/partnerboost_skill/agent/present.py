@@ -1,13 +1,15 @@
-"""An agent reply as chat messages (markdown, discord, feishu) or JSON, with a chart when the answer rests
-on a performance review."""
+"""An agent reply as chat messages (markdown, discord, feishu) or JSON, with the chart of the question a
+tool answered (the same chart the CLI draws for that question)."""
 
 from __future__ import annotations
 
 import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from partnerboost_skill.agent.session import AgentReply
 from partnerboost_skill.config import Settings
@@ -29,16 +31,19 @@ class Presented:
 
 
 def draw_chart(reply: AgentReply, lang: Lang, settings: Settings, path: Path | None = None) -> Path | None:
-    """The review chart of the last full performance review the tools returned, or None."""
-    review = reply.review
-    if review is None:
+    """The chart of the last question a tool answered in full (when that question has one), or None."""
+    if reply.answered is None or reply.answered[0].chart is None:
         return None
+    question, result = reply.answered
+    draw = question.chart
+    assert draw is not None
     target = path or chart_module.default_path(
-        settings.cache_dir, "review", review.period.start.date(), review.period.end.date(),
-        extra=f"{getattr(review, 'group_by', '')}-{lang}-agent",
+        settings.cache_dir, question.name, result.period.start.date(), result.period.end.date(),
+        extra="-".join(part for part in (getattr(result, "group_by", ""), lang, "agent") if part),
     )
+    today = datetime.now(UTC).astimezone(ZoneInfo(result.period.timezone)).date()
     try:
-        return chart_module.review_chart(review, target, lang)
+        return draw(result, target, lang, today)
     except chart_module.ChartUnavailable:
         logger.info("chart skipped: matplotlib is not available")
     except OSError as exc:

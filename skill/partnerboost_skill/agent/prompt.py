@@ -7,6 +7,7 @@ from importlib.resources import files
 from typing import Any
 
 from partnerboost_skill.agent.tools import CACHE_CONTROL
+from partnerboost_skill.questions import QUESTIONS
 
 SYSTEM_PROMPT_FILE = "agent_system.md"
 _LANGUAGE = {"en": "English", "zh": "Simplified Chinese (简体中文)"}
@@ -20,7 +21,10 @@ _FORMAT = {
 
 @cache
 def system_prompt() -> str:
-    return files("partnerboost_prompts").joinpath(SYSTEM_PROMPT_FILE).read_text(encoding="utf-8").strip()
+    """The fixed prompt, with the questions the analysis tools answer read from the question registry."""
+    template = files("partnerboost_prompts").joinpath(SYSTEM_PROMPT_FILE).read_text(encoding="utf-8")
+    listed = "\n".join(f"  - {q.tool}: {q.summary} (default period: {q.default_period})" for q in QUESTIONS)
+    return template.replace("{questions}", listed).strip()
 
 
 def directions(lang: str, fmt: str) -> str:

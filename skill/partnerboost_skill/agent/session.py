@@ -40,9 +40,10 @@ from partnerboost_skill.agent.tools import (
     is_write_tool,
     tool_output,
 )
-from partnerboost_skill.analysis.results import PerformanceReview
+from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.redaction import Redactor
 from partnerboost_skill.config import Settings
+from partnerboost_skill.questions import BY_TOOL, Question
 from partnerboost_skill.runtime import DEMO_NOTICE
 
 MAX_OUTPUT_TOKENS = 4096
@@ -137,8 +138,8 @@ class AgentReply:
     stopped: Stop
     usage: Usage
     model: str
-    review: PerformanceReview | None = None
-    """The last performance review a tool returned in full (for a chart)."""
+    answered: tuple[Question[Any, Any], Answer] | None = None
+    """The last question a tool answered, with its full result (for the question's chart)."""
     pending: list[PendingWrite] = field(default_factory=list)
 
 
@@ -169,12 +170,15 @@ def _with_breakpoint(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*messages[:-1], {**last, "content": blocks}]
 
 
-def _review_in(output: ToolOutput) -> PerformanceReview | None:
-    if not output.structured or output.is_error:
+def _answer_in(call: ToolCall) -> tuple[Question[Any, Any], Answer] | None:
+    """The question a tool call answered and its result, when the tool is a question's and returned it whole
+    (a result cut to fit the size limit does not validate)."""
+    question = BY_TOOL.get(call.name)
+    if question is None or not call.output.structured or call.output.is_error:
         return None
-    data = {k: v for k, v in output.structured.items() if k not in ("demo", "notice")}
+    data = {k: v for k, v in call.output.structured.items() if k not in ("demo", "notice")}
     try:
-        return PerformanceReview.model_validate(data)
+        return question, question.result_type.model_validate(data)
     except ValidationError:
         return None
 
@@ -261,7 +265,7 @@ class Agent:
                 final = repaired
         flagged = ungrounded(final, conversation.evidence)
         conversation.remember(question, final)
-        reviews = [review for call in calls if (review := _review_in(call.output))]
+        answered = [found for call in calls if (found := _answer_in(call))]
         return AgentReply(
             text=self.redact(mark(final, flagged)),
             unverified=[self.redact(figure.text) for figure in flagged],
@@ -270,7 +274,7 @@ class Agent:
             stopped=stopped,
             usage=usage,
             model=self.settings.agent_model,
-            review=reviews[-1] if reviews else None,
+            answered=answered[-1] if answered else None,
             pending=list(conversation.pending),
         )
 
