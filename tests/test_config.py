@@ -11,6 +11,7 @@ from partnerboost_skill.config import (
     env_vars_for,
     load_settings,
 )
+from partnerboost_skill.records.conventions import Conventions
 
 CANARY = "canary-secret-9f8e7d6c5b4a"
 
@@ -21,7 +22,8 @@ def test_env_var_names_are_all_declared():
         "PARTNERBOOST_BRAND_SECRET",
         "PARTNERBOOST_PUBLISHER_TOKEN", "PARTNERBOOST_AMAZON_TOKEN", "PARTNERBOOST_COUPON_TOKEN",
         "PARTNERBOOST_BASE_URL",
-        "PARTNERBOOST_AMAZON_BASE_URL", "PARTNERBOOST_TIMEZONE", "PARTNERBOOST_ALLOW_WRITES",
+        "PARTNERBOOST_AMAZON_BASE_URL", "PARTNERBOOST_TIMEZONE", "PARTNERBOOST_API_TIMEZONE",
+        "PARTNERBOOST_ALLOW_WRITES",
         "PARTNERBOOST_CACHE_DIR", "PARTNERBOOST_CONFIG", "PARTNERBOOST_MCP_TOKEN",
         "PARTNERBOOST_SETTLE_DAYS", "PARTNERBOOST_CACHE_URL", "PARTNERBOOST_TENANTS",
         "PARTNERBOOST_TENANTS_KEY", "PARTNERBOOST_AGENT_MODEL", "PARTNERBOOST_AGENT_MAX_ROUNDS",
@@ -41,7 +43,8 @@ def test_defaults_without_env_or_file(tmp_path):
     settings = load_settings(write_config(tmp_path, ""))
     assert settings.base_url == DEFAULT_BASE_URL
     assert settings.amazon_base_url == DEFAULT_AMAZON_BASE_URL
-    assert settings.timezone == "UTC"
+    assert settings.timezone is None  # periods then follow the account's own zone
+    assert settings.api_timezone is None and settings.fields == {}
     assert settings.allow_writes is False
     assert settings.credentials.families() == []
     assert settings.has_any_credentials is False
@@ -186,3 +189,23 @@ def test_deadline_and_session_limits_are_read_and_checked(tmp_path):
                       ("PARTNERBOOST_MCP_SESSION_IDLE_SECONDS", "1e9")]:
         with pytest.raises(ConfigError, match=name):
             load_settings({**env, name: bad})
+
+
+def test_the_fields_table_overrides_the_reader_and_is_checked(tmp_path):
+    settings = load_settings(write_config(tmp_path, '[fields.orders]\npartner_id = "publisher_uid"\n'))
+    assert settings.fields == {"orders": {"partner_id": "publisher_uid"}}
+    with pytest.raises(ConfigError, match=r"\[fields\] must be tables of field names"):
+        load_settings(write_config(tmp_path, '[fields]\norders = 3\n'))
+    unknown_column = load_settings(write_config(tmp_path, '[fields.orders]\ncolour = "x"\n'))
+    with pytest.raises(ConfigError, match=r"\[fields.orders\] colour: not a column of orders"):
+        Conventions.from_settings(None, unknown_column.fields)
+    unknown_kind = load_settings(write_config(tmp_path, '[fields.invoices]\nbill_id = "x"\n'))
+    with pytest.raises(ConfigError, match="not a record kind"):
+        Conventions.from_settings(None, unknown_kind.fields)
+
+
+def test_the_api_timezone_takes_a_zone_or_an_offset(tmp_path):
+    env = {**write_config(tmp_path, ""), "PARTNERBOOST_API_TIMEZONE": "UTC+8"}
+    assert load_settings(env).api_timezone == "UTC+8"
+    with pytest.raises(ConfigError, match="PARTNERBOOST_API_TIMEZONE"):
+        load_settings({**write_config(tmp_path, ""), "PARTNERBOOST_API_TIMEZONE": "Mars"})

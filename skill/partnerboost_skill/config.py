@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from partnerboost_skill.parsing import parse_bool
+from partnerboost_skill.parsing import parse_bool, zone_named
 from partnerboost_tools.base import FAMILIES, Family
 
 DEFAULT_BASE_URL = "https://app.partnerboost.com"
@@ -48,6 +48,7 @@ ENV_VARS: dict[str, str] = {
     "base_url": "PARTNERBOOST_BASE_URL",
     "amazon_base_url": "PARTNERBOOST_AMAZON_BASE_URL",
     "timezone": "PARTNERBOOST_TIMEZONE",
+    "api_timezone": "PARTNERBOOST_API_TIMEZONE",
     "allow_writes": "PARTNERBOOST_ALLOW_WRITES",
     "cache_dir": "PARTNERBOOST_CACHE_DIR",
     "config": "PARTNERBOOST_CONFIG",
@@ -107,6 +108,9 @@ TENANT_SETTINGS: tuple[str, ...] = (*CREDENTIAL_FIELDS, "base_url", "amazon_base
 
 def is_tenant_setting(name: str) -> bool:
     return name in TENANT_SETTINGS or name.startswith("openpartner_")
+FIELDS_TABLE = "fields"
+"""The config file's [fields] table: record kind → {column: the API's field name}, overriding the reader's
+mapping (see records/contracts.py), e.g. [fields.orders] partner_id = "publisher_uid"."""
 
 
 class ConfigError(ValueError):
@@ -169,7 +173,12 @@ class Settings(BaseModel):
     credentials: Credentials = Credentials()
     base_url: str = DEFAULT_BASE_URL
     amazon_base_url: str = DEFAULT_AMAZON_BASE_URL
-    timezone: str = DEFAULT_TIMEZONE
+    timezone: str | None = None
+    """The zone periods are read in; None: the account's own zone (account info), else UTC."""
+    api_timezone: str | None = None
+    """The zone of the API's text times without an offset; None: detected from the data."""
+    fields: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """The config file's [fields] table (see FIELDS_TABLE)."""
     allow_writes: bool = False
     cache_dir: Path = DEFAULT_CACHE_DIR.expanduser()
     config_path: Path = DEFAULT_CONFIG_PATH.expanduser()
@@ -211,7 +220,7 @@ class Settings(BaseModel):
 
     @property
     def tzinfo(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return ZoneInfo(self.timezone or DEFAULT_TIMEZONE)
 
     @property
     def has_any_credentials(self) -> bool:
@@ -233,10 +242,27 @@ def _read_config_file(path: Path, *, explicit: bool) -> dict[str, Any]:
     table = data.get("partnerboost", data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [partnerboost] must be a table")
+    fields = table.get(FIELDS_TABLE, data.get(FIELDS_TABLE) if table is not data else None)
+    table = {key: value for key, value in table.items() if key != FIELDS_TABLE}
     unknown = sorted(set(table) - set(FILE_KEYS))
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(FILE_KEYS)}")
+        allowed = ", ".join((*FILE_KEYS, f"[{FIELDS_TABLE}]"))
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; allowed: {allowed}")
+    if fields is not None:
+        table[FIELDS_TABLE] = _fields_table(fields, path)
     return table
+
+
+def _fields_table(fields: Any, path: Path) -> dict[str, dict[str, str]]:
+    """[fields.<kind>] column = "api field" as plain text; records.conventions checks kinds and columns."""
+    if not isinstance(fields, dict) or not all(
+        isinstance(names, dict) and all(isinstance(name, str) and name.strip() for name in names.values())
+        for names in fields.values()
+    ):
+        raise ConfigError(f"{path}: [{FIELDS_TABLE}] must be tables of field names, e.g. [fields.orders] "
+                          'partner_id = "publisher_uid"')
+    return {str(kind): {str(column): name.strip() for column, name in names.items()}
+            for kind, names in fields.items()}
 
 
 def _validate_url(value: str, source: str) -> str:
@@ -256,6 +282,13 @@ def _validate_timezone(value: str, source: str) -> str:
             f"got {text!r}"
         ) from None
     return text
+
+
+def _validate_api_timezone(value: str, source: str) -> str:
+    if zone_named(value) is None:
+        raise ConfigError(f"{source} must be an IANA time zone (Asia/Shanghai) or a UTC offset (UTC+8, "
+                          f"+08:00); got {value.strip()!r}")
+    return value.strip()
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, config_file: bool = True) -> Settings:
@@ -292,6 +325,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, config_file: bool = T
         values["amazon_base_url"] = _validate_url(str(found[0]), found[1])
     if found := lookup("timezone"):
         values["timezone"] = _validate_timezone(str(found[0]), found[1])
+    if found := lookup("api_timezone"):
+        values["api_timezone"] = _validate_api_timezone(str(found[0]), found[1])
+    if FIELDS_TABLE in file_values:
+        values["fields"] = file_values[FIELDS_TABLE]
     if found := lookup("allow_writes"):
         try:
             values["allow_writes"] = bool(parse_bool(found[0]))

@@ -9,7 +9,7 @@ never secrets, so they may appear in messages.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal
@@ -73,6 +73,81 @@ def to_cents(value: Any) -> int:
     amount = parse_decimal(value)
     if amount is None:
         raise ValueError(f"expected an amount of money, got {_show(value)}")
+    return int((amount * _HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+_CURRENCY_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+_SIGNS: dict[str, str] = {
+    "US$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD", "HK$": "HKD", "NZ$": "NZD",
+    "S$": "SGD", "R$": "BRL", "MX$": "MXN", "€": "EUR", "£": "GBP", "₹": "INR", "₩": "KRW", "₺": "TRY",
+    "₽": "RUB", "zł": "PLN", "$": "USD", "¥": "CNY", "￥": "CNY", "円": "JPY", "元": "CNY",
+}
+"""Currency signs → ISO codes, longest first when matching. `$` and `¥` are ambiguous (US or other dollars;
+yuan or yen): a sign is only used when a record names no currency, and the reader says it did so."""
+_SIGN_PATTERN = re.compile("|".join(re.escape(sign) for sign in sorted(_SIGNS, key=len, reverse=True)))
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,\u00a0\u202f' ]\d{3})+$")
+_MONEY_CHARS = re.compile(r"^[+-]?[\d.,\u00a0\u202f' ]*\d[\d.,\u00a0\u202f' ]*$")
+
+
+def _decimal_separator(text: str, comma_decimal: bool | None) -> str | None:
+    """Which of '.' and ',' separates the decimals in a digits-and-separators text (None: neither)."""
+    last_dot, last_comma = text.rfind("."), text.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        return "." if last_dot > last_comma else ","
+    mark = "." if last_dot >= 0 else "," if last_comma >= 0 else None
+    if mark is None:
+        return None
+    if text.count(mark) > 1 or (_GROUPED.match(text) and (mark == "," or comma_decimal)):
+        return None  # 1,234,567 / 1.234 in a column that writes decimals with a comma: thousands
+    return mark
+
+
+def split_money(value: Any, *, comma_decimal: bool | None = None) -> tuple[Decimal | None, str | None]:
+    """An amount of money in any common written form → (exact Decimal, the currency it names or None).
+
+    Numbers, decimal strings, thousands separators (',', '.', spaces, apostrophes), currency signs or ISO
+    codes before or after ("$217.58", "£1,273.57", "USD 12.00", "12.00 EUR", "1.234,56 €"), a minus sign or
+    accounting parentheses. `comma_decimal` says how the column writes decimals when one value alone cannot
+    tell ("1.234": one thousand two hundred thirty-four when True, 1.234 otherwise). Absent → (None, None);
+    anything else raises ValueError naming the value.
+    """
+    if _is_absent(value):
+        return None, None
+    if not isinstance(value, str):
+        return parse_decimal(value), None
+    text = value.strip()
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1].strip()
+    currency = None
+    if code := _CURRENCY_CODE.search(text):
+        currency = code.group(1)
+        text = (text[: code.start()] + text[code.end():]).strip()
+    elif sign := _SIGN_PATTERN.search(text):
+        currency = _SIGNS[sign.group(0)]
+        text = (text[: sign.start()] + text[sign.end():]).strip()
+    if text.startswith("-") or text.startswith("+"):
+        negative = negative or text.startswith("-")
+        text = text[1:].strip()
+    if not text or not _MONEY_CHARS.match(text):
+        raise ValueError(f"cannot read {_show(value)} as an amount of money (expected e.g. 12.30, "
+                         "1,234.50, $217.58, 1.234,56 € or USD 12.00)")
+    separator = _decimal_separator(text.replace("\u00a0", "").replace("\u202f", ""), comma_decimal)
+    digits = re.sub(r"[^\d.,]", "", text)
+    if separator is None:
+        number = digits.replace(",", "").replace(".", "")
+    else:
+        whole, _, fraction = digits.rpartition(separator)
+        number = whole.replace(",", "").replace(".", "") + "." + fraction
+    amount = Decimal(number)
+    return (-amount if negative else amount), currency
+
+
+def money_cents(value: Any, *, comma_decimal: bool | None = None) -> int | None:
+    """split_money's amount as integer cents, rounding half up; None when absent."""
+    amount, _ = split_money(value, comma_decimal=comma_decimal)
+    if amount is None:
+        return None
     return int((amount * _HUNDRED).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -222,3 +297,60 @@ def parse_time(value: Any, tz: tzinfo | str = UTC) -> datetime | None:
         f"cannot read {_show(value)} as a time; expected Unix seconds, YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS', "
         "MM-DD-YYYY, YYYYMMDD, ISO 8601 or an RFC 1123 date"
     )
+
+
+_IANA_IN_TEXT = re.compile(r"\b([A-Z][A-Za-z]+(?:/[A-Z][A-Za-z_+\-]+)+)\b")
+_DISPLAY_NAMES: dict[str, str] = {
+    "pacific": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "central": "America/Chicago",
+    "eastern": "America/New_York",
+    "beijing": "Asia/Shanghai",
+    "china": "Asia/Shanghai",
+    "shanghai": "Asia/Shanghai",
+    "hong kong": "Asia/Hong_Kong",
+    "taipei": "Asia/Taipei",
+    "tokyo": "Asia/Tokyo",
+    "singapore": "Asia/Singapore",
+    "london": "Europe/London",
+    "berlin": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "sydney": "Australia/Sydney",
+}
+"""Words of dashboard-style zone names ('(UTC+08:00) Beijing', 'Pacific Time (US & Canada)') → IANA."""
+
+
+def zone_named(name: str) -> tzinfo | None:
+    """An IANA zone, 'UTC', a dashboard display name that names one ('(UTC-08:00) America/Los_Angeles',
+    '(GMT+08:00) Beijing'), or a fixed offset such as '+08:00', 'UTC+8', 'GMT-05:00'; None when
+    unreadable. A named zone wins over the offset written beside it (it follows daylight saving)."""
+    text = name.strip()
+    if not text:
+        return None
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    for candidate in _IANA_IN_TEXT.findall(text):
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    lowered = text.lower()
+    for word, key in _DISPLAY_NAMES.items():
+        if word in lowered:
+            return ZoneInfo(key)
+    upper = text.upper().replace("GMT", "UTC").replace(" ", "")
+    if upper.startswith("(") and ")" in upper:  # "(UTC+08:00) Beijing" as dashboards display it
+        upper = upper[1 : upper.index(")")]
+    upper = upper.removeprefix("UTC")
+    if not upper:
+        return UTC
+    sign = -1 if upper[0] == "-" else 1
+    digits = upper.lstrip("+-").replace(":", "")
+    if not digits.isdigit() or len(digits) not in (1, 2, 3, 4):
+        return None
+    hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+    if hours > 14 or minutes >= 60:
+        return None
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))

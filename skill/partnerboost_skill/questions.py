@@ -27,6 +27,7 @@ from partnerboost_skill.analysis.results import (
     PeriodComparison,
 )
 from partnerboost_skill.answers import Data
+from partnerboost_skill.periods import resolve_period
 from partnerboost_skill.render import charts, render
 from partnerboost_skill.render.blocks import Block, Document
 from partnerboost_skill.render.doc_bill import bill_document
@@ -141,6 +142,11 @@ class Question(Generic[InputT, ResultT]):
         default = self.input_model.model_fields["period"].default
         assert isinstance(default, str)
         return default
+
+    def check_period(self, options: InputT, now: datetime) -> None:
+        """Refuse a period phrase no zone can read (PeriodError) before anything is fetched — the zone the
+        answer reads it in may take a request to learn."""
+        resolve_period(options.period, now=now, tz="UTC")
 
     def options(self, **values: Any) -> InputT:
         """The input with `values` over the defaults (None means the default); raises ValidationError."""

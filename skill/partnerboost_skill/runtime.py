@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.config import ConfigError, Credentials, Settings
+from partnerboost_skill.records.conventions import Conventions
 from partnerboost_skill.records.source import LiveSource, Source
 from partnerboost_skill.store import cached_source
 
@@ -56,7 +57,7 @@ def _utc_now() -> datetime:
 async def _with_cache(
     settings: Settings, client: PartnerBoostClient, *, demo: bool, now: Callable[[], datetime]
 ) -> AsyncIterator[Source]:
-    live = LiveSource(client)
+    live = LiveSource(client, Conventions.from_settings(settings.api_timezone, settings.fields))
     if not settings.use_cache:
         yield live
         return

@@ -18,6 +18,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("PARTNERBOOST_CACHE_DIR", str(tmp_path / "cache"))
+    # periods in UTC (without it they follow the demo account's own zone, America/Los_Angeles: see
+    # test_answer_cmds.py::test_without_a_configured_zone_periods_follow_the_account)
+    monkeypatch.setenv("PARTNERBOOST_TIMEZONE", "UTC")
     return tmp_path
 
 

@@ -101,6 +101,18 @@ def test_timezone_comes_from_the_settings(capsys: pytest.CaptureFixture[str],
     assert period["timezone"] == "Asia/Shanghai" and period["start"] == "2026-10-01T00:00:00+08:00"
 
 
+def test_without_a_configured_zone_periods_follow_the_account(capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARTNERBOOST_TIMEZONE")
+    code, out, _ = run(capsys, "bill", "--format", "json")
+    assert code == 0
+    period = json.loads(out)["result"]["period"]
+    # the demo account's info says America/Los_Angeles (sandbox world_catalog)
+    assert period["timezone"] == "America/Los_Angeles" and period["start"].endswith("-07:00")
+    code, out, _ = run(capsys, "bill")
+    assert "(America/Los_Angeles" in out
+
+
 def test_bad_period_exits_2_with_example_phrases(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "review", "next", "fortnight")
     assert code == 2 and out == ""

@@ -16,7 +16,9 @@ from partnerboost_skill.records.frames import (
     concat_orders,
     orders_frame,
     partners_frame,
+    read_orders,
 )
+from partnerboost_skill.records.read import missing_commission_note
 from partnerboost_skill.sandbox.world import World
 
 LIST4 = {
@@ -141,27 +143,44 @@ def test_times_in_every_format_become_utc(value: object, expected: str) -> None:
 
 
 def test_missing_required_field_names_the_field_and_the_names_tried() -> None:
-    record = {key: value for key, value in LIST4.items() if key != "sale_comm"}
+    record = {key: value for key, value in LIST4.items() if key != "sale_amount"}
     with pytest.raises(FrameError) as caught:
         orders_frame([record])
     message = str(caught.value)
-    assert "commission_cents" in message and "sale_comm" in message and "commission" in message
+    assert "amount_cents" in message and "sale_amount" in message and "order_amount" in message
+    assert "sale_comm" in message  # the names the records do have
+    assert "[fields.orders]" in message  # and how to name the field
 
 
-def test_one_record_without_a_value_is_named() -> None:
+def test_orders_without_a_commission_field_count_zero_and_say_so() -> None:
+    records = [{key: value for key, value in LIST4.items() if key != "sale_comm"},
+               {**LIST4, "order_id": "LP2", "status": "void", "sale_comm": None}]
+    read = read_orders(records)
+    assert list(read.frame["commission_cents"]) == [0, 0]
+    note = missing_commission_note(read.frame)
+    assert note is not None and note.startswith("2 of 2 orders had no commission (1 of them void)")
+
+
+def test_one_record_without_a_value_is_left_out_and_counted() -> None:
     records = [LIST4, {**LIST4, "order_id": "LP2", "currency": None}]
-    with pytest.raises(FrameError, match="record 1 has no value for 'currency'"):
-        orders_frame(records)
+    read = read_orders(records)
+    assert list(read.frame["order_id"]) == ["LP1"]
+    assert read.report.dropped == 1
+    assert "1 of 2 orders were left out: 1 without a currency in 'currency'" in read.report.notes
 
 
-def test_unreadable_money_is_a_frame_error() -> None:
-    with pytest.raises(FrameError, match=r"record 0: field 'amount_cents'.*'twelve'"):
-        orders_frame([{**LIST4, "sale_amount": "twelve"}])
+def test_unreadable_money_leaves_the_record_out_and_names_field_and_value() -> None:
+    read = read_orders([LIST4, {**LIST4, "order_id": "LP2", "sale_amount": "twelve"}])
+    assert list(read.frame["order_id"]) == ["LP1"]
+    (note,) = [n for n in read.report.notes if "left out" in n]
+    assert "'sale_amount'" in note and "'twelve'" in note
 
 
-def test_unreadable_time_is_a_frame_error() -> None:
-    with pytest.raises(FrameError, match="record 0: field 'time'"):
-        orders_frame([{**LIST4, "order_time": "yesterday-ish"}])
+def test_unreadable_time_leaves_the_record_out_and_names_field_and_value() -> None:
+    read = read_orders([LIST4, {**LIST4, "order_id": "LP2", "order_time": "yesterday-ish"}])
+    assert list(read.frame["order_id"]) == ["LP1"]
+    (note,) = [n for n in read.report.notes if "left out" in n]
+    assert "'order_time'" in note and "'yesterday-ish'" in note
 
 
 def test_empty_records_give_an_empty_frame_with_the_schema() -> None:
@@ -262,7 +281,7 @@ def test_bills_frame_reads_billing_list_records() -> None:
         ]
     )
     row = frame.iloc[0]
-    assert (row["bill_id"], row["month"], row["amount_cents"], row["status"]) == (
+    assert (row["bill_id"], row["month"], row["commission_cents"], row["status"]) == (
         "71615",
         "2026-06",
         5319,

@@ -144,3 +144,13 @@ def test_media_derived_from_activity_claim_no_status_and_say_so_once() -> None:
     assert "2 media with clicks or orders in the period" in text
     assert "(joined)" not in text and "dormant" not in text
     assert text.lower().count("no partner list available") == 1
+
+
+def test_without_bill_ids_a_difference_is_never_advice_to_dispute() -> None:
+    check = bill_check(["Shop A"]).model_copy(update={"matched_by": "medium", "complete": False})
+    (text,) = render_answer(check, "markdown", "en")
+    assert "Raise the mismatched bills" not in text
+    assert "each bill against its medium's orders of the month" in text
+    assert "before disputing anything" in text
+    (zh,) = render_answer(check, "markdown", "zh")
+    assert "申诉" in zh and "客服" not in zh

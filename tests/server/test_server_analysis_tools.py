@@ -51,7 +51,10 @@ async def test_the_review_is_the_analysis_result_unchanged(client: Client) -> No
     args = {"period": "last month", "group_by": "partner_type"}
     result = await client.call_tool("review_performance", args)
     async with connect(Settings()) as connection:
-        direct = await answers.review(connection.source, "last month", "partner_type", now=connection.now)
+        tz = await answers.period_timezone(connection.source, None)  # the account's zone, as the tool's
+        direct = await answers.review(
+            connection.source, "last month", "partner_type", now=connection.now, tz=tz
+        )
     expected = direct.model_dump(mode="json")
     structured = result.structured_content
     assert structured["totals"] == expected["totals"]
@@ -133,7 +136,10 @@ async def test_the_summary_is_the_chat_answer_with_the_data_marker(client: Clien
     text = text_of(result)
     assert text.startswith(DEMO_NOTICE) and text.endswith(DATA_NOTE)
     async with connect(Settings()) as connection:
-        direct = await answers.review(connection.source, "last three months", "partner", now=connection.now)
+        tz = await answers.period_timezone(connection.source, None)
+        direct = await answers.review(
+            connection.source, "last three months", "partner", now=connection.now, tz=tz
+        )
     (answer,) = render_answer(direct, "markdown", "en", surface="mcp")
     body = text.removeprefix(DEMO_NOTICE).removesuffix(DATA_NOTE).strip()
     table = [line for line in answer.splitlines() if line.startswith("|")]

@@ -14,7 +14,6 @@ from tool_samples import MINIMAL_PARAMS
 from partnerboost_tools.base import FAMILIES, Action
 from partnerboost_tools.brand import OrderSku
 from partnerboost_tools.catalogue import ACTIONS, UnknownAction, actions_by_family, get_action
-from partnerboost_tools.inferred_names import INFERRED_ENDPOINTS, INFERRED_PARAMETERS
 from partnerboost_tools.merchant import MERCHANT_MAX_PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,21 +76,27 @@ def test_catalogue_order_is_by_family() -> None:
     assert actions_by_family("amazon") == [a for a in ACTIONS.values() if a.family == "amazon"]
 
 
-def test_inferred_endpoints_all_come_from_the_one_table() -> None:
-    inferred = {name for name, action in ACTIONS.items() if action.inferred}
-    assert inferred == set(INFERRED_ENDPOINTS)
-    for name in inferred:
-        assert ACTIONS[name].endpoint == INFERRED_ENDPOINTS[name]
+INFERRED = {
+    "brand_void_order", "brand_get_order", "brand_create_bonus", "brand_list_clicks", "brand_get_click",
+    "brand_transaction_report", "brand_transaction_report_cursor", "brand_list_creatives",
+    "brand_create_creative", "brand_update_creative", "brand_set_datafeed_config", "brand_upsert_product",
+    "brand_list_publishers", "brand_set_publisher_status", "publisher_payment_history",
+    "publisher_payment_details", "publisher_list_coupons", "amazon_check_links",
+}
+"""The actions shared/reference/partnerboost-api.md marks 'inferred' (an independent list)."""
 
 
-def test_inferred_parameter_names_all_come_from_the_one_table() -> None:
-    for tool_name, fields in INFERRED_PARAMETERS.items():
-        action = ACTIONS[tool_name]
-        for field, wire_name in fields.items():
-            assert action.model_fields[field].alias == wire_name, (tool_name, field)
-            assert wire_name in action.model_json_schema()["properties"]
-    sample = ACTIONS["amazon_report"](order_ids=["A1", "A2"]).to_wire()
-    assert sample == {INFERRED_PARAMETERS["amazon_report"]["order_ids"]: "A1,A2"}
+def test_the_inferred_endpoints_are_the_ones_the_reference_marks() -> None:
+    assert {name for name, action in ACTIONS.items() if action.inferred} == INFERRED
+
+
+def test_inferred_parameter_names_are_declared_on_their_action() -> None:
+    declared = {name: a.inferred_parameters for name, a in ACTIONS.items() if a.inferred_parameters}
+    assert declared == {"amazon_check_links": ("link_ids",), "amazon_report": ("order_ids",)}
+    for tool_name, fields in declared.items():
+        for field in fields:
+            assert field in ACTIONS[tool_name].model_json_schema()["properties"]
+    assert ACTIONS["amazon_report"](order_ids=["A1", "A2"]).to_wire() == {"order_ids": "A1,A2"}
 
 
 def test_endpoint_forms_follow_the_family() -> None:
@@ -196,8 +201,10 @@ def test_documented_paging_and_windows() -> None:
                 "has_more", "page", "page_size")
 
 
-def test_every_action_has_a_sample() -> None:
-    assert set(MINIMAL_PARAMS) == set(ACTIONS)
+def test_every_action_example_is_valid() -> None:
+    for action in ACTIONS.values():
+        action.model_validate(action.example)  # a required parameter missing from the example fails here
+        assert MINIMAL_PARAMS[action.tool_name] == action.example
 
 
 def test_get_action_by_tool_class_or_hyphenated_name() -> None:

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 
 from partnerboost_tools.base import Action, Paging
-from partnerboost_tools.inferred_names import INFERRED_ENDPOINTS, INFERRED_PARAMETERS
 from partnerboost_tools.types import CommaList, CompactDate, CountryCode, check_time_order, shown
 
 LINKS_FROM_ASINS_MAX = 50
@@ -110,6 +109,7 @@ class AmazonLinksFromProducts(AmazonAction):
 
     endpoint = "get_fba_products_link"
     tool_name = "amazon_links_from_products"
+    example = {"product_ids": "101,102"}
 
     product_ids: CommaList = Field(min_length=1, description="Product ids")
 
@@ -123,6 +123,7 @@ class AmazonLinksFromAsins(AmazonAction):
 
     endpoint = "get_amazon_link_by_asin"
     tool_name = "amazon_links_from_asins"
+    example = {"asins": "B0C1234567", "country_code": "US"}
 
     asins: AsinsForLinks = Field(description="ASINs, at most 50")
     country_code: CountryCode = Field(description="Marketplace country, e.g. US")
@@ -153,6 +154,7 @@ class AmazonStorefrontLinks(AmazonAction):
 
     endpoint = "get_fba_brand_link"
     tool_name = "amazon_storefront_links"
+    example = {"bids": "9001"}
 
     bids: CommaList = Field(min_length=1, description="Brand ids (bid)")
     uid: str | None = Field(None, description="Your tracking variable")
@@ -164,11 +166,13 @@ class AmazonCheckLinks(AmazonAction):
     Returns a status per link. The operation and parameter names are inferred.
     """
 
-    endpoint = INFERRED_ENDPOINTS["amazon_check_links"]
+    endpoint = "check_link_trackable"
     tool_name = "amazon_check_links"
+    example = {"link_ids": "55"}
     inferred = True
+    inferred_parameters = ("link_ids",)
 
-    link_ids: CommaList = Field(min_length=1, alias=INFERRED_PARAMETERS["amazon_check_links"]["link_ids"],
+    link_ids: CommaList = Field(min_length=1, alias="link_ids",
                                 description="Link ids from amazon_links_from_asins")
 
 
@@ -181,6 +185,7 @@ class AmazonReport(AmazonAction):
 
     endpoint = "get_amazon_report"
     tool_name = "amazon_report"
+    inferred_parameters = ("order_ids",)
     paging = _has_more(500)
 
     page: int | None = _page()
@@ -190,7 +195,7 @@ class AmazonReport(AmazonAction):
     marketplace: str | None = Field(None, description="Marketplace, e.g. US")
     asins: Asins | None = Field(None, description="Only these ASINs")
     ad_group_ids: CommaList | None = Field(None, alias="adGroupIds", description="Only these ad groups")
-    order_ids: CommaList | None = Field(None, alias=INFERRED_PARAMETERS["amazon_report"]["order_ids"],
+    order_ids: CommaList | None = Field(None, alias="order_ids",
                                         description="Only these order ids (parameter name inferred)")
 
     @model_validator(mode="after")

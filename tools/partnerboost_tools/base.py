@@ -64,6 +64,16 @@ class Window:
         return ((self.start_param, self.end_param), *self.other_ranges)
 
 
+@dataclass(frozen=True)
+class Cached:
+    """A listing the local cache keeps whole per query: fetched again until its time range has settled."""
+
+    label: str
+    """What it is called in freshness notes ("bills")."""
+    start_param: str | None = None
+    end_param: str | None = None
+
+
 class CompactJsonSchema(GenerateJsonSchema):
     """JSON schema without per-field titles and without the `null` branch and `default: null` of optional
     parameters: leaving a parameter out is how a caller says "not set", and the schema is what a model
@@ -105,9 +115,17 @@ class Action(BaseModel):
     idempotent: ClassVar[bool] = True
     tool_name: ClassVar[str]
     inferred: ClassVar[bool] = False
-    """True when the endpoint name is our inference (see tools/inferred_names.py)."""
+    """True when `endpoint` is our inference: PartnerBoost documents the action's parameters, not its name
+    (correcting it is a one-line change in the class)."""
+    inferred_parameters: ClassVar[tuple[str, ...]] = ()
+    """Parameters whose wire names are our inference (the docs name the filter, not the parameter)."""
+    example: ClassVar[dict[str, Any]] = {}
+    """A minimal valid parameter set (required parameters, one of each one-of pair): for tool descriptions,
+    `partnerboost actions` and the tests."""
     paging: ClassVar[Paging | None] = None
     window: ClassVar[Window | None] = None
+    cached: ClassVar[Cached | None] = None
+    """The local cache keeps this listing whole, per query (store/listings.py)."""
 
     def to_wire(self) -> dict[str, Any]:
         """The parameters exactly as sent: documented names, wire formats, unset values left out."""

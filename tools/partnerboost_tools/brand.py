@@ -1,7 +1,7 @@
 """Brand open API (`/api/brand`, bid/token/secret signed requests): order postback, reports, creatives,
 datafeed and publisher management.
 
-Only `order/new` is documented with its action name; the others come from tools/inferred_names.py. Every
+Only `order/new` is documented with its action name; the others are our inference (`inferred = True`). Every
 action is sent as POST with a JSON body (the API takes GET or POST; JSON keeps numbers, booleans and arrays
 typed). The auth parameters (bid, token, action, version) are added by the client and are not fields here.
 The response envelope is not public; paged data is taken to follow the merchant shape (`list`, `total_size`,
@@ -25,8 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from partnerboost_tools.base import Action, Paging
-from partnerboost_tools.inferred_names import INFERRED_ENDPOINTS
+from partnerboost_tools.base import Action, Cached, Paging
 from partnerboost_tools.types import (
     CommaList,
     CompactDate,
@@ -98,6 +97,7 @@ class BrandCreateOrder(BrandAction):
 
     endpoint = "order/new"
     tool_name = "brand_create_order"
+    example = {"order_number": "201000000001", "currency": "USD", "trans_time": "2022-01-20T05:27:30Z"}
     writes = True
     idempotent = False
 
@@ -121,8 +121,9 @@ class BrandVoidOrder(BrandAction):
     Returns the API's acknowledgement.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_void_order"]
+    endpoint = "order/void"
     tool_name = "brand_void_order"
+    example = {"order_number": "201000000001"}
     inferred = True
     writes = True
     destructive = True
@@ -136,8 +137,9 @@ class BrandGetOrder(BrandAction):
     Returns the order as PartnerBoost recorded it (field names not publicly documented).
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_get_order"]
+    endpoint = "order/detail"
     tool_name = "brand_get_order"
+    example = {"order_number": "201000000001"}
     inferred = True
 
     order_number: str = Field(min_length=1, description="The order number to look up")
@@ -149,8 +151,14 @@ class BrandCreateBonus(BrandAction):
     Returns the API's acknowledgement.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_create_bonus"]
+    endpoint = "order/bonus"
     tool_name = "brand_create_bonus"
+    example = {
+        "medium_id": "LDC000123",
+        "currency": "USD",
+        "trans_time": "2022-01-20T05:27:30Z",
+        "commission": "11.15",
+    }
     inferred = True
     writes = True
     idempotent = False
@@ -168,7 +176,7 @@ class BrandListClicks(BrandAction):
     One page per call, paged by record offset `first`; `list` holds clicks, `total_size` the total count.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_list_clicks"]
+    endpoint = "report/transfer"
     tool_name = "brand_list_clicks"
     inferred = True
     paging = Paging(kind="offset", page_param="first", size_param="page_size", first_page=0,
@@ -195,8 +203,9 @@ class BrandGetClick(BrandAction):
     Returns the click record.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_get_click"]
+    endpoint = "report/transfer_detail"
     tool_name = "brand_get_click"
+    example = {"id": 720078}
     inferred = True
 
     id: int | None = Field(None, description="Transfer id (give id or pbtid)")
@@ -216,7 +225,7 @@ class BrandTransactionReport(BrandAction):
     brand_transaction_report_cursor pages more reliably.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_transaction_report"]
+    endpoint = "report/transaction"
     tool_name = "brand_transaction_report"
     inferred = True
     paging = Paging(kind="page", page_param="page_number", size_param="page_size",
@@ -246,7 +255,7 @@ class BrandTransactionReportCursor(BrandAction):
     days.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_transaction_report_cursor"]
+    endpoint = "report/transaction_v2"
     tool_name = "brand_transaction_report_cursor"
     inferred = True
     paging = Paging(kind="cursor", page_param="cursor", size_param="limit", max_size=BRAND_CURSOR_MAX_LIMIT,
@@ -282,8 +291,9 @@ class BrandListCreatives(BrandAction):
     One page per call; `list` holds creatives with their ids, `total_size` the count.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_list_creatives"]
+    endpoint = "creative/list"
     tool_name = "brand_list_creatives"
+    example = {"type": "IMAGE"}
     inferred = True
     paging = Paging(kind="page", page_param="page_num", size_param="page_size", max_size=100, default_size=10,
                     total_items_key="total_size", total_pages_key="total_page", id_key="id")
@@ -302,8 +312,9 @@ class BrandCreateCreative(BrandAction):
     TEXT needs link and content; IMAGE needs images. Returns the API's acknowledgement (with the new id).
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_create_creative"]
+    endpoint = "creative/new"
     tool_name = "brand_create_creative"
+    example = {"type": "COUPON", "start_time": 1680241332, "end_time": 1682574132}
     inferred = True
     writes = True
     idempotent = False
@@ -336,8 +347,9 @@ class BrandUpdateCreative(BrandAction):
     Returns the API's acknowledgement.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_update_creative"]
+    endpoint = "creative/update"
     tool_name = "brand_update_creative"
+    example = {"id": "132505", "title": "Spring sale"}
     inferred = True
     writes = True
 
@@ -361,8 +373,9 @@ class BrandSetDatafeedConfig(BrandAction):
     Returns the API's acknowledgement.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_set_datafeed_config"]
+    endpoint = "datafeed/config"
     tool_name = "brand_set_datafeed_config"
+    example = {"fetch_period": "DAILY", "fetch_url": "http://www.yousite.com/datafeed.xml"}
     inferred = True
     writes = True
 
@@ -376,8 +389,16 @@ class BrandUpsertProduct(BrandAction):
     Returns the API's acknowledgement.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_upsert_product"]
+    endpoint = "datafeed/product"
     tool_name = "brand_upsert_product"
+    example = {
+        "name": "Lamp",
+        "url": "http://www.yousite.com/product/1",
+        "image": "http://www.yousite.com/product/1.jpg",
+        "sku": "SKU-1",
+        "price": "100",
+        "currency": "USD",
+    }
     inferred = True
     writes = True
 
@@ -402,8 +423,9 @@ class BrandListPublishers(BrandAction):
     Returns the publishers with their channels and relationship status.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_list_publishers"]
+    endpoint = "publisher/list"
     tool_name = "brand_list_publishers"
+    cached = Cached("the partner list")
     inferred = True
 
     publisher_id: int | None = Field(None, description="Only this publisher")
@@ -417,8 +439,9 @@ class BrandSetPublisherStatus(BrandAction):
     Give the publisher's userId or its site_ids. Returns the API's acknowledgement.
     """
 
-    endpoint = INFERRED_ENDPOINTS["brand_set_publisher_status"]
+    endpoint = "publisher/status"
     tool_name = "brand_set_publisher_status"
+    example = {"userId": "40828", "status": "adopt"}
     inferred = True
     writes = True
     destructive = True

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from partnerboost_tools.base import Action, Paging
+from partnerboost_tools.base import Action, Cached, Paging
 from partnerboost_tools.types import CommaList, CountryCode, OneOrMany, UnixTime, check_time_order
 
 MERCHANT_MAX_PAGE_SIZE = 200
@@ -156,6 +156,7 @@ class MerchantPerformanceChart(_PerformanceFilters):
 
     endpoint = "/a/performance/charts_v2"
     tool_name = "merchant_performance_chart"
+    example = {"start_date": "2026-08-01", "end_date": "2026-09-01"}
 
     group_by: Literal["day", "week", "month"] | None = Field(None, description="Period length (default day)")
 
@@ -170,6 +171,8 @@ class MerchantPerformanceList(_PerformanceFilters):
 
     endpoint = "/a/performance/list_v2"
     tool_name = "merchant_performance_list"
+    cached = Cached("performance rows", "start_date", "end_date")
+    example = {"start_date": "2026-08-01", "end_date": "2026-09-01"}
     paging = MERCHANT_PAGING
 
     group_by: Literal["day", "week", "month", "medium", "channel"] | None = Field(
@@ -188,6 +191,7 @@ class MerchantPerformanceTotals(_PerformanceFilters):
 
     endpoint = "/a/performance/charts_total"
     tool_name = "merchant_performance_totals"
+    example = {"start_date": "2026-08-01", "end_date": "2026-09-01"}
 
 
 class MerchantSearchPartners(MerchantAction):
@@ -198,6 +202,7 @@ class MerchantSearchPartners(MerchantAction):
 
     endpoint = "/a/performance/search_partner"
     tool_name = "merchant_search_partners"
+    example = {"word": "blog"}
 
     word: str = Field(min_length=1, description="Name or keyword to search for")
 
@@ -211,6 +216,7 @@ class MerchantListBills(MerchantAction):
 
     endpoint = "/a/account/billing_list"
     tool_name = "merchant_list_bills"
+    cached = Cached("bills", "time_start", "time_end")
     paging = replace(MERCHANT_PAGING, id_key="id")
 
     mid: str | None = Field(None, description="Only this partner channel (media) id")

@@ -15,7 +15,6 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from partnerboost_tools.base import Action, Paging, Window
-from partnerboost_tools.inferred_names import INFERRED_ENDPOINTS
 from partnerboost_tools.types import ChinaDateTime, IsoDate, check_time_order
 
 PUBLISHER_TRANSACTION_MAX_LIMIT = 2000
@@ -45,6 +44,7 @@ class PublisherListTransactions(PublisherAction):
 
     endpoint = "medium/transaction"
     tool_name = "publisher_list_transactions"
+    example = {"begin_date": "2024-01-01", "end_date": "2024-01-31"}
     paging = Paging(kind="page", page_param="page", size_param="limit",
                     max_size=PUBLISHER_TRANSACTION_MAX_LIMIT, default_size=100,
                     total_items_key="total_items", total_pages_key="total_page")
@@ -86,6 +86,7 @@ class PublisherListClicks(PublisherAction):
 
     endpoint = "medium/transfer"
     tool_name = "publisher_list_clicks"
+    example = {"begin_date": "2024-01-01T00:00:00Z", "end_date": "2024-01-01T01:00:00Z"}
     window = Window(start_param="begin_date", end_param="end_date", max_span=timedelta(hours=1),
                     requests_per_minute=10, error_code=1011)
 
@@ -132,6 +133,7 @@ class PublisherListCommissions(PublisherAction):
 
     endpoint = "settlement/merchant_commission"
     tool_name = "publisher_list_commissions"
+    example = {"begin_date": "2024-01-01", "end_date": "2024-01-31"}
     window = DATE_SPAN_WINDOW
 
     begin_date: IsoDate = Field(description=f"Start date; {_DAY}")
@@ -152,6 +154,7 @@ class PublisherCommissionDetails(PublisherAction):
 
     endpoint = "settlement/commission_details"
     tool_name = "publisher_commission_details"
+    example = {"settlement_id": "12345"}
 
     settlement_id: str = Field(min_length=1, description="Settlement id")
 
@@ -177,8 +180,9 @@ class PublisherPaymentHistory(_PaymentQuery):
     Returns payments: payment_id, request_date, paid_date, payment_type, payment_details, invoice, Amount.
     """
 
-    endpoint = INFERRED_ENDPOINTS["publisher_payment_history"]
+    endpoint = "settlement/payment_history"
     tool_name = "publisher_payment_history"
+    example = {"payment_id": "12345"}
     inferred = True
 
 
@@ -189,8 +193,9 @@ class PublisherPaymentDetails(_PaymentQuery):
     settlement_id, payment_id, paid_date, sign_id.
     """
 
-    endpoint = INFERRED_ENDPOINTS["publisher_payment_details"]
+    endpoint = "settlement/payment_details"
     tool_name = "publisher_payment_details"
+    example = {"payment_id": "12345"}
     inferred = True
 
 
@@ -201,7 +206,7 @@ class PublisherListCoupons(PublisherAction):
     smart_url.
     """
 
-    endpoint = INFERRED_ENDPOINTS["publisher_list_coupons"]
+    endpoint = "coupon/list"
     tool_name = "publisher_list_coupons"
     inferred = True
     paging = Paging(kind="page", page_param="page", size_param="per_page", max_size=2000, default_size=50,

@@ -2,8 +2,11 @@
 each bill against the commission of the orders it covers.
 
 A bill covers the orders that carry its id (list4 `payment_id`). Expected amount = the commission of those
-orders that are not void now; an order voided after the bill was issued therefore shows up as a difference
-(a clawback to claim). Totals are exact Decimals summed from integer cents, per status and currency.
+orders that are valid now; an order voided after the bill was issued therefore shows up as a difference
+(a clawback to claim). When the orders carry no bill id, a bill covers its medium's (or partner's) orders of
+its month in its currency — the month read in whichever zone (UTC or the answer's) matches more bills, and
+said; with neither id, only the month's totals per currency can be compared, and no bill is disputed. Totals
+are exact Decimals summed from integer cents, per status and currency.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ def month_period(month: Period | str, tz: str = "UTC") -> Period:
     return resolve_period(month.strip(), now=datetime(2000, 1, 1, tzinfo=UTC), tz=tz)
 
 
+MatchedBy = Literal["bill_id", "medium", "partner", "currency"]
+
+
 def check_bill(
     bills: pd.DataFrame,
     orders: pd.DataFrame,
@@ -44,6 +50,7 @@ def check_bill(
     """Check one month's bills. by="period": bills whose billing period is the month (the commission earned
     in it); by="issued": bills created during the month."""
     period = month_period(month)
+    zones = tuple(dict.fromkeys(("UTC", period.timezone)))
     label = period.start.strftime("%Y-%m")
     if by == "period":
         chosen = bills[(bills["month"].astype(str) == label).to_numpy()]
@@ -51,10 +58,10 @@ def check_bill(
         chosen = metrics.in_period(bills, period, column="created_at")
     else:
         raise metrics.AnalysisError(f"by must be 'period' or 'issued'; got {by!r}")
-    chosen = chosen.sort_values(["currency", "amount_cents"], ascending=[True, False], kind="stable")
-    coverage = _coverage(orders, chosen["bill_id"].astype(str))
-    lines, discrepancies = _lines(chosen, coverage)
-    notes = []
+    chosen = chosen.sort_values(["currency", "commission_cents"], ascending=[True, False], kind="stable")
+    matched_by, coverage, zone = _coverage_of(orders, chosen, zones)
+    lines, discrepancies = _lines(chosen, coverage, disputable=matched_by != "currency")
+    notes = _match_notes(matched_by, zone, chosen, orders, zones)
     if by == "period":
         notes.append(f"bills for commission earned in {label} (issued at the start of the following month)")
     if chosen.empty:
@@ -66,25 +73,131 @@ def check_bill(
         totals_by_status=_totals_by_status(chosen),
         totals_by_currency={
             str(currency): metrics.money(cents)
-            for currency, cents in chosen.groupby("currency")["amount_cents"].sum().items()
+            for currency, cents in chosen.groupby("currency")["commission_cents"].sum().items()
         },
         discrepancies=discrepancies,
-        reconciled=not discrepancies,
+        reconciled=not discrepancies and matched_by != "currency",
+        matched_by=matched_by,
         notes=notes,
+        # without bill ids on the orders, which orders a bill covers is an estimate: say so at the top
+        complete=matched_by == "bill_id",
     )
+
+
+def _coverage_of(
+    orders: pd.DataFrame, chosen: pd.DataFrame, zones: tuple[str, ...]
+) -> tuple[MatchedBy, pd.DataFrame, str | None]:
+    """How bills are matched with orders, and per bill what its orders add up to."""
+    if orders.empty or (orders["bill_id"].astype(str) != "").any():
+        return "bill_id", _coverage(orders, chosen["bill_id"].astype(str)), None
+    for basis, bill_column, order_column in (
+        ("medium", "medium", "medium"),
+        ("partner", "partner_id", "partner_id"),
+    ):
+        bill_keys = set(chosen[bill_column].astype(str)) - {""}
+        if bill_keys and bill_keys & set(orders[order_column].astype(str)):
+            best: tuple[int, pd.DataFrame, str] | None = None
+            for zone in zones:
+                coverage = _coverage_by_month(orders, chosen, bill_column, order_column, zone)
+                matching = _matching(chosen, coverage)
+                if best is None or matching > best[0]:
+                    best = (matching, coverage, zone)
+            assert best is not None
+            return basis, best[1], best[2]  # type: ignore[return-value]
+    return "currency", pd.DataFrame(columns=["commission", "valid", "void", "currencies"]), None
+
+
+def _coverage_by_month(
+    orders: pd.DataFrame, chosen: pd.DataFrame, bill_column: str, order_column: str, zone: str
+) -> pd.DataFrame:
+    """Per bill id: the valid commission (and counts) of its medium's or partner's orders of its month and
+    currency, months read in `zone`."""
+    months = metrics.local_months(orders["time"], zone) if not orders.empty else np.array([], dtype=object)
+    keys = (
+        orders[order_column].astype(str).to_numpy(dtype=object),
+        np.asarray(months, dtype=object),
+        orders["currency"].astype(str).to_numpy(dtype=object),
+    )
+    valid = orders["is_valid"].to_numpy(dtype=bool)
+    frame = pd.DataFrame(
+        {
+            "who": keys[0],
+            "month": keys[1],
+            "currency": keys[2],
+            "commission": np.where(valid, orders["commission_cents"].to_numpy(np.int64), 0),
+            "valid": valid,
+            "void": orders["is_void"].to_numpy(dtype=bool),
+        }
+    )
+    grouped = frame.groupby(["who", "month", "currency"]).agg(
+        commission=("commission", "sum"), valid=("valid", "sum"), void=("void", "sum")
+    )
+    rows = {}
+    for bill in chosen.to_dict("records"):
+        key = (str(bill[bill_column]), str(bill["month"]), str(bill["currency"]))
+        if key in grouped.index:
+            found = grouped.loc[key]
+            rows[str(bill["bill_id"])] = {
+                "commission": int(found["commission"]),
+                "valid": int(found["valid"]),
+                "void": int(found["void"]),
+                "currencies": str(bill["currency"]),
+            }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["commission", "valid", "void", "currencies"])
+
+
+def _matching(chosen: pd.DataFrame, coverage: pd.DataFrame) -> int:
+    billed = dict(zip(chosen["bill_id"].astype(str), chosen["commission_cents"].astype(int), strict=True))
+    return sum(
+        1 for bill_id, row in coverage.iterrows() if billed.get(str(bill_id)) == int(row["commission"])
+    )
+
+
+def _match_notes(
+    matched_by: MatchedBy,
+    zone: str | None,
+    chosen: pd.DataFrame,
+    orders: pd.DataFrame,
+    zones: tuple[str, ...],
+) -> list[str]:
+    if matched_by == "bill_id" or chosen.empty:
+        return []
+    if matched_by in ("medium", "partner"):
+        return [
+            f"the orders carry no bill id: each bill was checked against its {matched_by}'s orders of its "
+            f"month in its currency (months in {zone}, which matches more bills than "
+            f"{' or '.join(z for z in zones if z != zone) or 'any other zone'})"
+        ]
+    notes = [
+        "the orders carry no bill id and the bills no medium or partner the orders share: no single bill "
+        "can be checked; the month's totals per currency are compared instead"
+    ]
+    month = str(chosen["month"].iloc[0])
+    months = metrics.local_months(orders["time"], zones[-1]) if not orders.empty else np.array([])
+    in_month = orders[(np.asarray(months, dtype=object) == month)] if len(orders) else orders
+    for currency, billed in chosen.groupby("currency")["commission_cents"].sum().items():
+        mask = (in_month["currency"].astype(str) == str(currency)).to_numpy() & in_month["is_valid"].to_numpy(
+            bool
+        )
+        expected = int(in_month["commission_cents"].to_numpy(np.int64)[mask].sum())
+        notes.append(
+            f"{currency}: bills {metrics.money(int(billed))}, the orders of {month} "
+            f"{metrics.money(expected)} (difference {metrics.money(int(billed) - expected)})"
+        )
+    return notes
 
 
 def _coverage(orders: pd.DataFrame, bill_ids: pd.Series) -> pd.DataFrame:
     """Per bill id: non-void commission and count, void count, and the currencies of the covered orders."""
     wanted = set(bill_ids)
     covered = orders[orders["bill_id"].isin(list(wanted)).to_numpy()]
-    valid = ~covered["is_void"].to_numpy(dtype=bool)
+    valid = covered["is_valid"].to_numpy(dtype=bool)
     frame = pd.DataFrame(
         {
             "bill_id": covered["bill_id"].astype(str).to_numpy(dtype=object),
             "commission": np.where(valid, covered["commission_cents"].to_numpy(dtype=np.int64), 0),
             "valid": valid,
-            "void": ~valid,
+            "void": covered["is_void"].to_numpy(dtype=bool),
             "currency": covered["currency"].astype(str).to_numpy(dtype=object),
         }
     )
@@ -99,7 +212,9 @@ def _coverage(orders: pd.DataFrame, bill_ids: pd.Series) -> pd.DataFrame:
     )
 
 
-def _lines(chosen: pd.DataFrame, coverage: pd.DataFrame) -> tuple[list[BillLine], list[Discrepancy]]:
+def _lines(
+    chosen: pd.DataFrame, coverage: pd.DataFrame, *, disputable: bool = True
+) -> tuple[list[BillLine], list[Discrepancy]]:
     lines: list[BillLine] = []
     discrepancies: list[Discrepancy] = []
     for bill in chosen.to_dict("records"):
@@ -108,7 +223,7 @@ def _lines(chosen: pd.DataFrame, coverage: pd.DataFrame) -> tuple[list[BillLine]
         expected = int(found["commission"]) if found is not None else 0
         counted = int(found["valid"]) if found is not None else 0
         voided = int(found["void"]) if found is not None else 0
-        billed = int(bill["amount_cents"])
+        billed = int(bill["commission_cents"])
         lines.append(
             BillLine(
                 bill_id=bill_id,
@@ -124,11 +239,14 @@ def _lines(chosen: pd.DataFrame, coverage: pd.DataFrame) -> tuple[list[BillLine]
                 payment_type=str(bill["payment_type"]),
                 created_at=_time(bill["created_at"]),
                 paid_at=_time(bill["paid_at"]),
-                expected=metrics.money(expected),
+                expected=metrics.money(expected) if disputable else None,
                 covered_orders=counted,
-                difference=metrics.money(billed - expected),
+                difference=metrics.money(billed - expected) if disputable else None,
+                fee=metrics.money(int(bill["fee_cents"])) if int(bill["fee_cents"]) else None,
             )
         )
+        if not disputable:
+            continue
         currencies = str(found["currencies"]) if found is not None else ""
         problems = []
         if billed != expected:
@@ -165,7 +283,7 @@ def _lines(chosen: pd.DataFrame, coverage: pd.DataFrame) -> tuple[list[BillLine]
 def _totals_by_status(chosen: pd.DataFrame) -> list[BillTotal]:
     if chosen.empty:
         return []
-    grouped = chosen.groupby(["status", "currency"])["amount_cents"].agg(["size", "sum"])
+    grouped = chosen.groupby(["status", "currency"])["commission_cents"].agg(["size", "sum"])
     return [
         BillTotal(
             status=str(status),

@@ -133,7 +133,7 @@ def group_labels(orders: pd.DataFrame, group_by: str, partners: pd.DataFrame | N
 
 def money_table(orders: pd.DataFrame, keys: np.ndarray) -> pd.DataFrame:
     """Per (key, currency): orders, valid orders, sales and commission of non-void orders (int64 cents)."""
-    valid = ~orders["is_void"].to_numpy(dtype=bool)
+    valid = orders["is_valid"].to_numpy(dtype=bool)
     frame = pd.DataFrame(
         {
             "key": keys,

@@ -38,6 +38,7 @@ from partnerboost_skill.analysis.results import (
 )
 from partnerboost_skill.analysis.review import WATCH_MIN_VOID_RATE
 from partnerboost_skill.periods import Period
+from partnerboost_skill.records.schema import MISSING_COMMISSION
 
 AMOUNT_OUTLIER_Z = 4.0
 AMOUNT_MIN_ORDERS = 30
@@ -111,7 +112,8 @@ def monitor_orders(
     abnormal, counts, only_void = _abnormal_orders(window, flags, period)
     notes = [] if clicks is not None else ["no click data: conversion rates are not available"]
     notes += _void_note(current, counts["voided"], only_void)
-    new_customers = int(current["is_new_customer"].to_numpy(dtype=bool)[~current["is_void"].to_numpy()].sum())
+    valid = current["is_valid"].to_numpy(dtype=bool)
+    new_customers = int(current["is_new_customer"].to_numpy(dtype=bool)[valid].sum())
     return OrderMonitor(
         period=PeriodEcho.of(period),
         previous_period=PeriodEcho.of(previous),
@@ -134,7 +136,7 @@ def daily_orders(current: pd.DataFrame, period: Period) -> list[DayOrders]:
     first = period.start.astimezone(zone).date()
     last = (period.end - timedelta(microseconds=1)).astimezone(zone).date()
     days = pd.Series(current["time"].dt.tz_convert(zone).dt.date.to_numpy())
-    valid = ~current["is_void"].to_numpy(dtype=bool)
+    valid = current["is_valid"].to_numpy(dtype=bool)
     counts = days.value_counts()
     valid_counts = days[valid].value_counts()
     span = (last - first).days + 1
@@ -244,7 +246,7 @@ def _amount_outliers(window: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
 def _rate_outliers(window: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
     amounts = window["amount_cents"].to_numpy(dtype=np.float64)
     commission = window["commission_cents"].to_numpy(dtype=np.float64)
-    priced = amounts > 0
+    priced = (amounts > 0) & ~_commission_missing(window)
     rate = pd.Series(np.where(priced, commission / np.where(priced, amounts, 1.0), np.nan))
     partner = window["partner_id"].astype(str).to_numpy(dtype=object)
     grouped = rate.groupby(partner)
@@ -258,6 +260,11 @@ def _rate_outliers(window: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
         int(i): f"commission rate {values[i]:.1%} vs this partner's usual {typical[i]:.1%}"
         for i in np.flatnonzero(flag)
     }
+
+
+def _commission_missing(window: pd.DataFrame) -> np.ndarray:
+    """Orders whose record carried no commission (a rate computed from the 0 it counts as would be false)."""
+    return (window["read_problems"].to_numpy(dtype=np.uint8) & MISSING_COMMISSION) != 0
 
 
 def _window_counts(
@@ -386,6 +393,7 @@ def _abnormal_orders(
         severity[flags[code][0]] = rank
     rows = rows[np.lexsort((-times[rows], severity[rows]))]
     picked = window.iloc[rows]
+    unknown_commission = _commission_missing(window)
     result = []
     for position, record in zip(rows, picked.to_dict("records"), strict=True):
         result.append(
@@ -397,7 +405,9 @@ def _abnormal_orders(
                 medium=str(record["medium"]),
                 currency=str(record["currency"]),
                 amount=metrics.money(record["amount_cents"]),
-                commission=metrics.money(record["commission_cents"]),
+                commission=(
+                    None if unknown_commission[position] else metrics.money(record["commission_cents"])
+                ),
                 status=str(record["status"]),
                 flags=[
                     OrderFlag(code=code, detail=flags[code][1][int(position)])  # type: ignore[arg-type]

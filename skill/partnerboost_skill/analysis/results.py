@@ -151,7 +151,7 @@ class AbnormalOrder(_Model):
     medium: str
     currency: str
     amount: Decimal
-    commission: Decimal
+    commission: Decimal | None = Field(description="None when the order's record carried no commission")
     status: str
     flags: list[OrderFlag]
 
@@ -190,9 +190,10 @@ class BillLine(_Model):
     payment_type: str
     created_at: datetime | None
     paid_at: datetime | None
-    expected: Decimal | None = Field(description="non-void commission of the orders carrying this bill id")
+    expected: Decimal | None = Field(description="valid commission of the orders this bill covers")
     covered_orders: int
     difference: Decimal | None = Field(description="amount − expected")
+    fee: Decimal | None = Field(None, description="a fee billed on top of the commission (not in amount)")
 
 
 class BillTotal(_Model):
@@ -223,6 +224,11 @@ class BillCheck(Answer):
     totals_by_status: list[BillTotal]
     totals_by_currency: dict[str, Decimal]
     discrepancies: list[Discrepancy]
+    matched_by: Literal["bill_id", "medium", "partner", "currency"] = Field(
+        "bill_id",
+        description="how bills were matched with orders: the orders' bill id, or (without one) the bill's "
+        "medium or partner, month and currency; currency: only the month's totals could be compared",
+    )
     reconciled: bool
 
 

@@ -143,7 +143,7 @@ def review_performance(
 
 def concentration_by_currency(orders: pd.DataFrame) -> list[Concentration]:
     """Per currency: the partner with the largest non-void sales and its share."""
-    valid = orders[~orders["is_void"].to_numpy(dtype=bool)]
+    valid = orders[orders["is_valid"].to_numpy(dtype=bool)]
     if valid.empty:
         return []
     sales = valid.groupby([valid["currency"].astype(str), valid["partner_id"].astype(str)])[

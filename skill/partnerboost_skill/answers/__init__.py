@@ -13,6 +13,7 @@ from partnerboost_skill.answers.compute import (
     compare,
     media,
     monitor,
+    period_timezone,
     provider_of,
     review,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "compare",
     "media",
     "monitor",
+    "period_timezone",
     "provider_of",
     "review",
 ]

@@ -29,11 +29,12 @@ from partnerboost_skill.analysis.results import (
 )
 from partnerboost_skill.analysis.review import review_performance
 from partnerboost_skill.answers.fetched import Fetched
-from partnerboost_skill.answers.partnerboost import PartnerBoostProvider, merge_orders
+from partnerboost_skill.answers.partnerboost import PartnerBoostProvider
 from partnerboost_skill.answers.provider import Provider
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.periods import Period, PeriodError, resolve_period
-from partnerboost_skill.records.frames import empty_orders
+from partnerboost_skill.records.frames import empty_orders, merge_orders
+from partnerboost_skill.records.identity import align_clicks, fill_partner_ids
 from partnerboost_skill.records.source import Source, as_source
 
 DEFAULT_REVIEW_PERIOD = "last three months"
@@ -60,6 +61,13 @@ def provider_of(data: Data) -> Provider:
     return PartnerBoostProvider(as_source(data))
 
 
+async def period_timezone(data: Data, configured: str | None) -> str:
+    """The zone periods are read in: PARTNERBOOST_TIMEZONE when set, else the account's own, else UTC."""
+    if configured:
+        return configured
+    return await provider_of(data).timezone() or "UTC"
+
+
 def _period(phrase: str, now: datetime | None, tz: str) -> Period:
     return resolve_period(phrase, now=now or datetime.now(UTC), tz=tz)
 
@@ -75,6 +83,18 @@ def _finish(result: ResultT, fetched: Fetched) -> ResultT:
     result.complete = result.complete and fetched.complete
     result.notes = [*fetched.notes, *result.notes]
     return result
+
+
+def _identities(
+    orders: pd.DataFrame, clicks: pd.DataFrame | None, partners: pd.DataFrame | None, fetched: Fetched
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """One identity per partner across orders and performance rows (records/identity.py), said in notes."""
+    orders, filled = fill_partner_ids(orders)
+    clicks, aligned = align_clicks(clicks, orders, partners)
+    for note in (filled, aligned):
+        if note:
+            fetched.note(note)
+    return orders, clicks
 
 
 async def _both(first: Awaitable[Any], second: Awaitable[Any]) -> tuple[Any, Any]:
@@ -119,6 +139,7 @@ async def review(
         provider.orders(previous.start, period.end, fetched),
         provider.clicks([period, previous], fetched, "day" if group_by == "month" else "medium"),
     )
+    orders, clicks = _identities(orders, clicks, None, fetched)
     return _finish(review_performance(orders, clicks, period, group_by), fetched)
 
 
@@ -139,6 +160,7 @@ async def monitor(
         provider.orders(previous.start, period.end, fetched),
         provider.clicks([period, previous], fetched),
     )
+    orders, clicks = _identities(orders, clicks, None, fetched)
     return _finish(monitor_orders(orders, period, clicks=clicks), fetched)
 
 
@@ -212,6 +234,7 @@ async def media(
         ),
         provider.partners(status, fetched),
     )
+    orders, clicks = _identities(orders, clicks, partners, fetched)
     return _finish(partner_media(partners, orders, clicks, period, status=status), fetched)
 
 
@@ -241,5 +264,5 @@ async def compare(
         ),
         provider.clicks([period, other], fetched, clicks_by),
     )
-    orders = merge_orders(orders_a, orders_b)
+    orders, clicks = _identities(merge_orders(orders_a, orders_b), clicks, None, fetched)
     return _finish(compare_periods(orders, clicks, period, other, group_by), fetched)

@@ -4,13 +4,17 @@ Every fetch uses `fetch_all(..., allow_partial=True)`: when pages are missing th
 but says `complete=False` and lists what is missing in its notes, never a silently short answer. Orders (and
 bills for the bill check) are essential: when they cannot be fetched at all the answer is that error. Clicks
 only feed conversion: when they cannot be fetched the answer goes on without them (clicks None, never zero),
-says `complete=False` and notes that conversion figures are missing. The merchant API's time filters include
-their end second, so a half-open period [start, end) is sent as start .. end − 1 s.
+says `complete=False` and notes that conversion figures are missing. Records are read by records/read.py
+(whatever their shape); what it could not read is in the answer's notes. A half-open period [start, end) is
+asked for as start .. end − 1 s; the source widens order queries and cuts them on the parsed times, so the
+API's own bound conventions do not matter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 import pandas as pd
@@ -19,18 +23,26 @@ from partnerboost_skill.answers.fetched import Fetched
 from partnerboost_skill.answers.provider import Platform
 from partnerboost_skill.api.errors import MissingCredentials, PartnerBoostError
 from partnerboost_skill.periods import Period
+from partnerboost_skill.records.conventions import iana_name, zone_named
 from partnerboost_skill.records.frames import (
-    bills_frame,
-    clicks_frame,
-    concat_orders,
+    RecordShapeError,
     empty_clicks,
-    orders_frame,
-    partners_frame,
+    read_bills,
+    read_clicks,
+    read_orders,
+    read_partners,
 )
+from partnerboost_skill.records.probe import settle
+from partnerboost_skill.records.read import Read, missing_commission_note, read_account
 from partnerboost_skill.records.source import Source, records_of
 from partnerboost_tools.base import Action
 from partnerboost_tools.brand import BrandListPublishers
-from partnerboost_tools.merchant import MerchantListBills, MerchantListTransactions, MerchantPerformanceList
+from partnerboost_tools.merchant import (
+    MerchantAccountInfo,
+    MerchantListBills,
+    MerchantListTransactions,
+    MerchantPerformanceList,
+)
 
 _LAST_SECOND = timedelta(seconds=1)
 ClicksBy = Literal["day", "week", "month", "medium", "channel"]
@@ -51,28 +63,56 @@ class PartnerBoostProvider:
         fetched.absorb(result, what)
         return records_of(result)
 
+    @staticmethod
+    def _noted(read: Read, fetched: Fetched) -> pd.DataFrame:
+        for note in read.report.notes:
+            fetched.note(note)
+        if read.report.dropped:
+            fetched.complete = False
+        return read.frame
+
     async def orders(self, start: datetime, end: datetime, fetched: Fetched) -> pd.DataFrame:
         """Orders placed in [start, end); through the local cache when the source has one (store/)."""
         action = MerchantListTransactions(trans_time_start=start, trans_time_end=end - _LAST_SECOND)
         got = await self.source.fetch_orders_frame(action, allow_partial=True)
         fetched.absorb(got.result, f"orders {start:%Y-%m-%d} .. {end:%Y-%m-%d}")
+        if got.report is not None and got.report.dropped:
+            fetched.complete = False
+        if note := missing_commission_note(got.frame):
+            fetched.note(note)
         return got.frame
 
     async def orders_of_bill(self, bill_id: str, fetched: Fetched) -> pd.DataFrame:
         """Every order that carries one bill id (list4 `payment_id`); none for an id that is not a number."""
         if not bill_id.isdigit():
-            return orders_frame([])
+            return read_orders([]).frame
         action = MerchantListTransactions(payment_id=int(bill_id))
-        return orders_frame(await self._fetch(action, f"orders of bill {bill_id}", fetched))
+        records = await self._fetch(action, f"orders of bill {bill_id}", fetched)
+        return self._noted(read_orders(records, conventions=self.source.conventions), fetched)
+
+    async def _last_second(self, end: datetime) -> datetime:
+        """The end bound that makes an aggregated query cover [start, end): end − 1 s where the API includes
+        its end second (or cannot tell), end itself where it excludes it (records/probe.py)."""
+        await settle(self.source, end=True)
+        return end if self.source.conventions.end_inclusive is False else end - _LAST_SECOND
+
+    async def _settled(self, read: Callable[[], Read]) -> Read:
+        """A read whose text times fit several zones is read again once the API has told which."""
+        first = read()
+        if first.report.zone is None or first.report.zone.settled:
+            return first
+        await settle(self.source, zone=True)
+        return read() if self.source.conventions.detected is not None else first
 
     async def _clicks(self, period: Period, fetched: Fetched, group_by: ClicksBy) -> pd.DataFrame:
         action = MerchantPerformanceList(
-            start_date=period.start, end_date=period.end - _LAST_SECOND, group_by=group_by
+            start_date=period.start, end_date=await self._last_second(period.end), group_by=group_by
         )
         records = await self._fetch(action, f"clicks {period.label}", fetched)
         if not records:
             return empty_clicks()
-        return clicks_frame(records, start=period.start, end=period.end)
+        read = read_clicks(records, start=period.start, end=period.end, conventions=self.source.conventions)
+        return self._noted(read, fetched)
 
     async def clicks(
         self, periods: list[Period], fetched: Fetched, group_by: str = "medium"
@@ -85,6 +125,12 @@ class PartnerBoostProvider:
         for period in periods:
             try:
                 frames.append(await self._clicks(period, fetched, by))
+            except RecordShapeError as error:
+                fetched.note(
+                    f"no clicks could be read from the performance rows ({error.message}): click counts and "
+                    "conversion figures are missing from this answer"
+                )
+                return None
             except PartnerBoostError as error:
                 fetched.complete = False
                 fetched.note(
@@ -97,9 +143,11 @@ class PartnerBoostProvider:
 
     async def bills(self, start: datetime, end: datetime, fetched: Fetched) -> pd.DataFrame:
         """Bills created in [start, end)."""
-        action = MerchantListBills(time_start=start, time_end=end - _LAST_SECOND)
+        action = MerchantListBills(time_start=start, time_end=await self._last_second(end))
         what = f"bills created {start:%Y-%m-%d} .. {end:%Y-%m-%d}"
-        return bills_frame(await self._fetch(action, what, fetched))
+        records = await self._fetch(action, what, fetched)
+        read = await self._settled(partial(read_bills, records, conventions=self.source.conventions))
+        return self._noted(read, fetched)
 
     async def partners(self, status: str | None, fetched: Fetched) -> pd.DataFrame | None:
         """The brand's publisher list, or None when brand credentials are missing or the list cannot be
@@ -114,12 +162,23 @@ class PartnerBoostProvider:
         except PartnerBoostError as error:
             fetched.note(f"the partner list could not be read ({error.message}); media derived from activity")
             return None
-        return partners_frame(records)
+        try:
+            read = await self._settled(partial(read_partners, records, conventions=self.source.conventions))
+            return self._noted(read, fetched)
+        except RecordShapeError as error:
+            fetched.note(f"the partner list could not be read ({error.message}); media derived from activity")
+            return None
 
+    async def timezone(self) -> str | None:
+        """The account's own time zone (account info), or None when it does not say or cannot be read. It
+        is also the reader's prior for text times without an offset."""
+        try:
+            found = read_account(await self.source.call(MerchantAccountInfo()))
+        except PartnerBoostError:
+            return None
+        zone = zone_named(found.get("timezone", ""))
+        if zone is None:
+            return None
+        self.source.conventions.account_zone = zone
+        return iana_name(zone)
 
-def merge_orders(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Orders from several fetches, each distinct record once (a repeated order_id with a different time or
-    amount is a duplicate postback and stays)."""
-    combined = concat_orders(list(frames))
-    keys = ["order_id", "time", "amount_cents", "commission_cents"]
-    return combined.drop_duplicates(subset=keys, ignore_index=True)

@@ -46,3 +46,7 @@ class Provider(Protocol):
     async def partners(self, status: str | None, fetched: Fetched) -> pd.DataFrame | None:
         """The partner list, or None when it cannot be read (the answers then derive media from activity)."""
         ...
+
+    async def timezone(self) -> str | None:
+        """The account's own time zone (IANA name or UTC offset), None when the platform does not say."""
+        ...

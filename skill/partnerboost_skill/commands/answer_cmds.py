@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.deadline import answer_deadline
@@ -92,9 +93,13 @@ async def compute(
     """Connect (PartnerBoost or the sandbox), build the request at the connection's clock and the configured
     timezone, run it within the answer's deadline."""
     async with connect(settings) as conn:
-        chosen = make_request(conn.now, settings.timezone)
-        context = Context(now=conn.now, tz=settings.timezone)
         with answer_deadline(settings.deadline_seconds):
+            chosen = make_request(conn.now, settings.timezone or "UTC")
+            chosen.question.check_period(chosen.options, conn.now)
+            tz = await answers.period_timezone(conn.source, settings.timezone)
+            if tz != (settings.timezone or "UTC"):
+                chosen = make_request(conn.now, tz)  # `ask` reads the question's periods in the zone
+            context = Context(now=conn.now, tz=tz)
             result = await chosen.question.run(conn.source, chosen.options, context)
         return chosen, Outcome(result=result, demo=conn.demo, now=conn.now)
 

@@ -115,6 +115,10 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         raise UsageError(f"the configuration cannot be read: {exc}") from None
+    if args.data:
+        from partnerboost_skill.commands.doctor_data import run_data
+
+        return run_data(settings)
     print("PartnerBoost doctor")
     _config_file(settings)
     sources = _credential_sources(settings)
@@ -123,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
     _line("MCP toolsets", _toolsets(settings))
     _line("writes", "allowed (PARTNERBOOST_ALLOW_WRITES)" if settings.allow_writes else
           "off (preview only; PARTNERBOOST_ALLOW_WRITES=1 to allow)")
-    _line("timezone", f"{settings.timezone} (PARTNERBOOST_TIMEZONE)")
+    _line("timezone", f"{settings.timezone} (PARTNERBOOST_TIMEZONE)" if settings.timezone else
+          "the account's own (PARTNERBOOST_TIMEZONE not set)")
     _line("cache dir", _cache_dir(settings.cache_dir))
     _line("charts", _charts())
     ok, message = (True, "skipped (--offline)") if args.offline else _check(settings)
@@ -140,4 +145,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "cheap call (short timeout) that PartnerBoost — or the sandbox when nothing is configured — answers.",
     )
     parser.add_argument("--offline", action="store_true", help="skip the connection check")
+    parser.add_argument("--data", action="store_true",
+                        help="fetch one small page of each record kind and show how its fields are read "
+                        "(field names and formats only, never values: safe to send to support)")
     parser.set_defaults(handler=run)

@@ -92,13 +92,19 @@ def bill_document(check: BillCheck, lang: Lang) -> Document:
     overall = _amounts(dict(check.totals_by_currency), lang)
     items.append((i18n.text("bill_total_line", lang, amounts=overall),))
     doc.add(Bullets(tuple(items)))
+    if check.matched_by in ("medium", "partner"):
+        basis = {"medium": {"en": "medium", "zh": "媒体"}, "partner": {"en": "partner", "zh": "合作伙伴"}}
+        doc.add(Line((i18n.text("estimated_by", lang, basis=basis[check.matched_by][lang]),), tone="quiet"))
+    elif check.matched_by == "currency":
+        doc.add(Line((i18n.text("estimated_currency", lang),), tone="quiet"))
     if check.discrepancies:
         n = len(check.discrepancies)
         key = "not_reconciled_one" if n == 1 else "not_reconciled"
         doc.add(Title((i18n.text(key, lang, n=i18n.count(n)),)))
         doc.add(_discrepancy_table(check, lang), _explanations(check, lang))
-        doc.add(Title((i18n.text("what_to_do", lang),)), Bullets(((i18n.text("advice_mismatch", lang),),)))
-    elif check.bills:
+        advice = "advice_mismatch" if check.matched_by == "bill_id" else "advice_estimated"
+        doc.add(Title((i18n.text("what_to_do", lang),)), Bullets(((i18n.text(advice, lang),),)))
+    elif check.bills and check.matched_by != "currency":
         doc.add(Line((i18n.text("reconciled", lang),)))
     common.notes(doc, check, lang)
     return doc

@@ -118,6 +118,11 @@ _EN: dict[str, str] = {
     "advice_repeat_customer": "Look at customers ordering again and again through one partner.",
     "advice_void_spike": "Ask partners with many voided orders what happened.",
     "advice_mismatch": "Raise the mismatched bills with PartnerBoost support before paying.",
+    "advice_estimated": "The orders carry no bill id, so these figures compare each bill with its medium's "
+    "orders of the month: look into the differences (an order no bill covers yet shows up here) before "
+    "disputing anything.",
+    "estimated_by": "Checked without bill ids: each bill against its {basis}'s orders of the month.",
+    "estimated_currency": "Checked without bill ids or media: only the month's totals per currency.",
     "chart_missing": "Chart skipped: matplotlib is not installed (pip install matplotlib).",
     "chart_failed": "Chart skipped: {error}",
 }
@@ -222,6 +227,10 @@ _ZH: dict[str, str] = {
     "advice_repeat_customer": "排查通过同一合作伙伴反复下单的客户。",
     "advice_void_spike": "询问作废订单较多的合作伙伴原因。",
     "advice_mismatch": "付款前就不一致的账单联系 PartnerBoost 客服。",
+    "advice_estimated": "订单没有账单 ID，以上按每张账单对应媒体当月的订单估算："
+    "请先核查差异（尚未出账的订单也会显示为差异），再决定是否申诉。",
+    "estimated_by": "订单无账单 ID：每张账单按其{basis}当月的订单核对。",
+    "estimated_currency": "订单无账单 ID、账单无媒体：只能按币种比较当月合计。",
     "chart_missing": "未生成图表：未安装 matplotlib（pip install matplotlib）。",
     "chart_failed": "未生成图表：{error}",
 }

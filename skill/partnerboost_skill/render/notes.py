@@ -103,6 +103,23 @@ def _cache_piece(piece: str) -> str:
     return piece
 
 
+_TIME_OF = {"order": "订单", "bill": "账单", "partner join": "合作伙伴加入"}
+_ZONE_HOW = {
+    "as PARTNERBOOST_API_TIMEZONE says": "按 PARTNERBOOST_API_TIMEZONE 设置",
+    "detected from the records and the windows they were asked for": "根据记录及其查询时间窗推断",
+    "the account's time zone; the records alone could not tell": "账户时区；仅凭记录无法判断",
+}
+_ID_WORDS = {"medium (channel) id": "媒体（渠道）ID", "medium code": "媒体编码", "name": "名称"}
+
+
+def _whose(subject: str) -> str:
+    """'all orders carry' → 所有订单; '12 of 40 orders carry' → 40 笔订单中有 12 笔."""
+    if subject.startswith("all"):
+        return "所有订单"
+    part, _, rest = subject.partition(" of ")
+    return f"{rest.split(' ')[0]} 笔订单中有 {part} 笔"
+
+
 _NOTES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"no click data: conversion rates are not available"),
      lambda m: "没有点击数据：无法计算转化率"),
@@ -136,6 +153,33 @@ _NOTES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: "无法获取合作伙伴列表（缺少品牌 API 凭据）：仅显示期间内有订单或点击的媒体"),
     (re.compile(r"the partner list could not be read \((.*)\); media derived from activity"),
      lambda m: f"无法读取合作伙伴列表（{m[1]}）：媒体按期间内的订单和点击推断"),
+    (re.compile(r"([\d,]+) of ([\d,]+) orders had no commission, all of them void: void orders count 0 "
+                r"\(they never count towards commission\)"),
+     lambda m: f"{m[2]} 笔订单中有 {m[1]} 笔没有佣金，均为作废订单：作废订单按 0 计（本就不计入佣金）"),
+    (re.compile(r"([\d,]+) of ([\d,]+) orders had no commission \(([\d,]+) of them void\): counted as 0, so "
+                r"commission, ROAS and ROI leave them out"),
+     lambda m: f"{m[2]} 笔订单中有 {m[1]} 笔没有佣金（其中 {m[3]} 笔作废）：按 0 计，"
+     "佣金、ROAS 和 ROI 未包含它们"),
+    (re.compile(r"(order|bill|partner join) times without a time zone were read as (\S+) \((.*)\)"),
+     lambda m: f"{_TIME_OF.get(m[1], m[1])}时间未带时区，按 {m[2]} 读取（{_ZONE_HOW.get(m[3], m[3])}）"),
+    (re.compile(r"(all orders carry|[\d,]+ of [\d,]+ orders carry) no partner id: partners are told apart by "
+                r"their (.+), so a partner with several media shows once per medium"),
+     lambda m: f"{_whose(m[1])}没有合作伙伴 ID：按{_ID_WORDS.get(m[2], m[2])}区分合作伙伴，"
+     "有多个媒体的合作伙伴按媒体分别显示"),
+    (re.compile(r"performance rows identify media by partner id: their clicks were joined with the orders "
+                r"by partner"),
+     lambda m: "效果数据以合作伙伴 ID 标识媒体：点击按合作伙伴与订单关联"),
+    (re.compile(r"no clicks could be read from the performance rows \((.*)\): click counts and conversion "
+                r"figures are missing from this answer"),
+     lambda m: "效果数据中读不到点击数：本结果缺少点击数和转化率"),
+    (re.compile(r"([\d,]+) orders have a status this skill does not know \((.*)\): they count as orders but "
+                r"not as valid orders or sales"),
+     lambda m: f"{m[1]} 笔订单的状态无法识别（{m[2]}）：计入订单数，但不计入有效订单和销售额"),
+    (re.compile(r"incomplete bill check: the orders carry no bill id, so each bill was checked against its "
+                r"(medium|partner)'s valid orders of its month in its currency \(months in (\S+), .*\); an "
+                r"order no bill covers yet shows as a difference"),
+     lambda m: f"账单核对不完整：订单没有账单 ID，每张账单按其{'媒体' if m[1] == 'medium' else '合作伙伴'}"
+     f"当月同币种的有效订单核对（月份按 {m[2]}）；尚未出账的订单会显示为差异"),
     (re.compile(r"incomplete (.+?): (.*)"), lambda m: f"数据不完整：{_what(m[1])}：{m[2]}"),
     (re.compile(r"orders (.+?) \(UTC days\): (.*)"),
      lambda m: f"订单 {m[1]}（UTC 日）：" + "；".join(_cache_piece(p) for p in _OUTSIDE_PARENS.split(m[2]))),

@@ -1,7 +1,8 @@
 """A sandbox World's data in the merchant API's record shapes, built column-wise without HTTP.
 
 For benchmarks, tests and offline demos on worlds too large to page through the ASGI app (a million orders
-would be 5,000 list4 pages). The shapes follow docs/contracts.md ("Merchant record shapes"), so the frames
+would be 5,000 list4 pages). The shapes are the record contracts (records/contracts.py) the sandbox handlers
+write too — tests/sandbox/test_bulk_records.py checks both writers give the same records — so the frames
 built from them go through exactly the same mapping as records fetched from the API.
 """
 
@@ -25,6 +26,17 @@ def decimal_text(cents: pd.Series | np.ndarray) -> pd.Series:
     return pd.Series(sign) + (magnitude // 100).astype(str) + "." + (magnitude % 100).astype(str).str.zfill(2)
 
 
+def percent_texts(part_cents: np.ndarray, whole_cents: np.ndarray) -> pd.Series:
+    """Commission over amount as '11.20%' (rounded half up; '0.00%' without an amount), vectorised: the same
+    text as handlers.money.percent_text."""
+    whole = np.where(whole_cents > 0, whole_cents, 1)
+    hundredths = np.where(whole_cents > 0, (part_cents * 20_000 + whole) // (2 * whole), 0)
+    sign = np.where(hundredths < 0, "-", "")
+    magnitude = pd.Series(np.abs(hundredths))
+    whole_part = (magnitude // 100).astype(str)
+    return pd.Series(sign) + whole_part + "." + (magnitude % 100).astype(str).str.zfill(2) + "%"
+
+
 def order_records(world: World, start: datetime | None = None, end: datetime | None = None) -> pd.DataFrame:
     """list4 records of the orders placed in [start, end) (all orders when both are None)."""
     orders = world.orders_between(start, end)
@@ -32,8 +44,18 @@ def order_records(world: World, start: datetime | None = None, end: datetime | N
     rows = partners.index.get_indexer(orders["partner_id"])
     attribute = {
         name: partners[name].to_numpy()[rows]
-        for name in ("name", "medium_code", "channel_type", "partner_type", "country", "group_name")
+        for name in (
+            "name",
+            "medium_code",
+            "channel_type",
+            "partner_type",
+            "country",
+            "group_name",
+            "group_id",
+        )
     }
+    amounts = orders["amount_cents"].to_numpy(dtype=np.int64)
+    commissions = orders["commission_cents"].to_numpy(dtype=np.int64)
     return pd.DataFrame(
         {
             "order_id": orders["order_id"].to_numpy(),
@@ -46,10 +68,12 @@ def order_records(world: World, start: datetime | None = None, end: datetime | N
             "partner_type": attribute["partner_type"],
             "partner_location": attribute["country"],
             "partner_group": attribute["group_name"],
+            "partner_group_id": attribute["group_id"],
             "client_device": orders["device"].to_numpy(),
             "currency": orders["currency"].to_numpy(),
-            "sale_amount": decimal_text(orders["amount_cents"]).to_numpy(),
-            "sale_comm": decimal_text(orders["commission_cents"]).to_numpy(),
+            "sale_amount": decimal_text(amounts).to_numpy(),
+            "sale_comm": decimal_text(commissions).to_numpy(),
+            "comm_rate": percent_texts(commissions, amounts).to_numpy(),
             "status": orders["status"].to_numpy(),
             "void_reason": orders["void_reason"].to_numpy(),
             "is_new_customer": orders["is_new_customer"].to_numpy().astype(np.int64),

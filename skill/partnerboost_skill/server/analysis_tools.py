@@ -15,6 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, create_model
 
+from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.deadline import answer_deadline
@@ -91,8 +92,10 @@ def analysis_tool(spec: Question[Any, Any], state: ServerState) -> ServerTool:
         client = ProgressSource(state.connection.source, report)
         try:
             connection = state.connection
-            context = Context(now=connection.current(), tz=connection.timezone or state.settings.timezone)
             with answer_deadline(state.settings.deadline_seconds):
+                spec.check_period(params, connection.current())
+                tz = await answers.period_timezone(client, connection.timezone or state.settings.timezone)
+                context = Context(now=connection.current(), tz=tz)
                 answer = await spec.run(client, params, context)
         except Exception as exc:
             clear = input_error(name, exc)

@@ -9,6 +9,7 @@ from typing import Any
 
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, report_progress
 from partnerboost_skill.config import Credentials
+from partnerboost_skill.records.conventions import Conventions
 from partnerboost_skill.records.source import OrdersFetch, Source
 from partnerboost_tools.base import Action
 from partnerboost_tools.merchant import MerchantListTransactions
@@ -30,6 +31,10 @@ class ProgressSource:
     @property
     def credentials(self) -> Credentials:
         return self._inner.credentials
+
+    @property
+    def conventions(self) -> Conventions:
+        return self._inner.conventions
 
     async def call(self, action: Action) -> Any:
         return await self._inner.call(action)

@@ -20,11 +20,12 @@ from typing import Any
 from partnerboost_skill.api.params import get_param
 from partnerboost_skill.api.results import FetchResult, ProgressCallback
 from partnerboost_skill.config import Credentials
+from partnerboost_skill.records.conventions import Conventions
 from partnerboost_skill.records.source import OrdersFetch, Source
 from partnerboost_skill.store.backend import CacheBackend
 from partnerboost_skill.store.freshness import SettlePolicy, day_of
 from partnerboost_skill.store.guard import StoreSession
-from partnerboost_skill.store.listings import LISTINGS, ListingCache
+from partnerboost_skill.store.listings import ListingCache, cached_kind
 from partnerboost_skill.store.orders import OrderSync, is_plain_range
 from partnerboost_tools.base import Action
 from partnerboost_tools.merchant import MerchantListTransactions
@@ -57,6 +58,10 @@ class CachingSource:
     @property
     def credentials(self) -> Credentials:
         return self.client.credentials
+
+    @property
+    def conventions(self) -> Conventions:
+        return self.client.conventions
 
     async def __aenter__(self) -> CachingSource:
         return self
@@ -95,7 +100,7 @@ class CachingSource:
     async def fetch_all(
         self, action: Action, on_progress: ProgressCallback | None = None, *, allow_partial: bool = False
     ) -> FetchResult:
-        if action.tool_name in LISTINGS:
+        if cached_kind(action) is not None:
             cache = ListingCache(
                 self.client, StoreSession(self.store), self.policy, self._now(), refresh=self.refresh
             )

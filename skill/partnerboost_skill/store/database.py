@@ -33,7 +33,8 @@ from partnerboost_skill.store.backend import (
 )
 from partnerboost_skill.store.claims import LocalClaim, claim_locally
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+"""3: stored orders carry is_valid and read_problems (a cache of another version is emptied and refilled)."""
 IN_MEMORY = ":memory:"
 DEFAULT_LOCK_TIMEOUT = 2.0
 """Seconds to wait for another process's write to finish before answering without the cache."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from partnerboost_skill.api.errors import PartnerBoostError
@@ -19,22 +18,12 @@ from partnerboost_skill.records.source import Source
 from partnerboost_skill.store.backend import Listing
 from partnerboost_skill.store.freshness import SettlePolicy, day_of, days_label, moment_label
 from partnerboost_skill.store.guard import StoreSession
-from partnerboost_tools.base import Action
+from partnerboost_tools.base import Action, Cached
 
 
-@dataclass(frozen=True)
-class ListingKind:
-    label: str
-    start_param: str | None = None
-    end_param: str | None = None
-
-
-LISTINGS: dict[str, ListingKind] = {
-    "merchant_performance_list": ListingKind("performance rows", "start_date", "end_date"),
-    "merchant_list_bills": ListingKind("bills", "time_start", "time_end"),
-    "brand_list_publishers": ListingKind("the partner list"),
-}
-"""The listings kept in the cache, by tool name."""
+def cached_kind(action: Action) -> Cached | None:
+    """How the cache keeps this action's listing (the action class says: `Action.cached`), None if not."""
+    return type(action).cached
 
 _PAGING_PARAMS = {"page_num", "page_size", "page", "limit", "first", "cursor"}
 
@@ -52,7 +41,8 @@ def listing_key(action: Action, fingerprint: str) -> str:
 
 
 def describe(action: Action) -> str:
-    kind = LISTINGS[action.tool_name]
+    kind = cached_kind(action)
+    assert kind is not None
     start = _seconds(get_param(action, kind.start_param)) if kind.start_param else None
     end = _seconds(get_param(action, kind.end_param)) if kind.end_param else None
     if start is None or end is None:
@@ -78,7 +68,8 @@ class ListingCache:
 
     def range_end(self, action: Action) -> int | None:
         """The end of the listing's time range as an exclusive Unix second (the API's end is inclusive)."""
-        kind = LISTINGS[action.tool_name]
+        kind = cached_kind(action)
+        assert kind is not None
         end = _seconds(get_param(action, kind.end_param)) if kind.end_param else None
         return None if end is None else end + 1
 

@@ -8,7 +8,7 @@ The cache keeps orders by UTC day. For a range, every day is one of:
 - anything else (not cached, cached before it settled, unreadable, `refresh`) → fetched.
 Fetched days are read in chunks of up to two weeks at the largest page size, all chunks at once (the client
 bounds the requests in flight), and saved as they arrive. The result is one orders frame, newest first, as
-`skill.analysis.frames.orders_frame` builds it from the same records.
+`records.frames.orders_frame` builds it from the same records.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import numpy as np
 
 from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, report_progress
-from partnerboost_skill.records.frames import empty_orders, orders_frame
-from partnerboost_skill.records.source import OrdersFetch, Source, records_of
+from partnerboost_skill.records.frames import empty_orders
+from partnerboost_skill.records.source import OrdersFetch, Source
 from partnerboost_skill.store.codec import CodecError, Labels, Part, assemble, decode, encode, part_of
 from partnerboost_skill.store.freshness import (
     DAY_SECONDS,
@@ -34,7 +34,7 @@ from partnerboost_skill.store.freshness import (
     plural,
 )
 from partnerboost_skill.store.guard import StoreSession
-from partnerboost_skill.store.signatures import Signature, api_signature, part_signature
+from partnerboost_skill.store.signatures import Signature, api_signature, comparable, part_signature
 from partnerboost_tools.merchant import MerchantListTransactions, MerchantTransactionStats
 
 CHUNK_DAYS = 14
@@ -59,6 +59,8 @@ class _Outcome:
     windows: int = 0
     shared: int = 0
     """Days another question (or replica) fetched while this one waited, read from the store."""
+    notes: list[str] = field(default_factory=list)
+    """What reading the fetched records found (zones, missing values)."""
 
 
 def compact(part: Part) -> Part:
@@ -86,10 +88,6 @@ def encode_days(days: list[int], part: Part) -> dict[int, tuple[int, bytes]]:
     by_day = split_by_day(part) if part.rows else {}
     empty = compact(part.take(np.zeros(0, dtype=np.int64)))
     return {day: (by_day.get(day, empty).rows, encode(by_day.get(day, empty))) for day in days}
-
-
-def _part_of_records(records: list[dict]) -> Part:
-    return part_of(orders_frame(records) if records else empty_orders())
 
 
 def _months(days: list[int]) -> list[list[int]]:
@@ -181,7 +179,7 @@ class OrderSync:
                 f"{plural(outcome.shared, 'day')} of orders were being fetched by another request for this "
                 "account and were read from the cache once it had saved them"
             )
-        notes = [*self.session.notes, *notes]
+        notes = [*self.session.notes, *outcome.notes, *notes]
         result = FetchResult(
             [],
             len(frame),
@@ -300,7 +298,7 @@ class OrderSync:
             answer = answers[index]
             if answer is None:
                 refetch += block  # no usable statistics: refetch to be sure
-            elif self._cached_signature(block, parts, answer[0]) == answer[1]:
+            elif comparable(self._cached_signature(block, parts, answer[0]), answer[1]) == answer[1]:
                 confirmed += block
             elif len(block) == 1:
                 refetch += block
@@ -318,7 +316,9 @@ class OrderSync:
                     group.start_soon(ask_day, day)
             for day in suspects:
                 answer = per_day[day]
-                if answer is not None and self._cached_signature([day], parts, answer[0]) == answer[1]:
+                if answer is not None and comparable(
+                    self._cached_signature([day], parts, answer[0]), answer[1]
+                ) == answer[1]:
                     confirmed.append(day)
                 else:
                     refetch.append(day)
@@ -364,18 +364,18 @@ class OrderSync:
                 trans_time_end=datetime.fromtimestamp(day_start(chunk[-1] + 1) - 1, UTC),
             )
             try:
-                result = await self.client.fetch_all(action, progress, allow_partial=True)
+                got = await self.client.fetch_orders_frame(action, progress, allow_partial=True)
             except PartnerBoostError as error:
                 if not error.retryable:
                     failures.append(error)
                     return
                 outcome.missing.append(f"orders {days_label(chunk[0], chunk[-1])}: {error.message}")
                 return
+            result = got.result
             outcome.requests += result.requests
             outcome.missing += [f"orders {days_label(chunk[0], chunk[-1])}: {m}" for m in result.missing]
-            records = records_of(result)
-            # in a worker thread, so the event loop keeps answering the other chunks' pages meanwhile
-            part = await anyio.to_thread.run_sync(_part_of_records, records)
+            outcome.notes += [note for note in result.notes if note not in outcome.notes]
+            part = await anyio.to_thread.run_sync(part_of, got.frame)
             outcome.parts.append((chunk[0], part))
             outcome.total += part.rows
             if result.complete:

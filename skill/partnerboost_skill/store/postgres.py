@@ -92,6 +92,13 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX IF NOT EXISTS pb_events_time ON pb_events (account, platform, kind, occurred_at);
         """,
     ),
+    (
+        3,
+        """
+        -- stored orders carry is_valid and read_problems: the copies of the old shape are fetched again
+        DELETE FROM pb_order_days;
+        """,
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -9,12 +9,11 @@ the range is then refetched.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from partnerboost_skill.parsing import parse_int, to_cents
+from partnerboost_skill.records.stats import read_stats
 from partnerboost_skill.store.codec import Labels, Part
 
 Key = tuple[str, ...]
@@ -25,68 +24,38 @@ STATUS_COUNT = "status_count"
 STATUS_MONEY = "status_money"
 
 
-def _status(name: object) -> str:
-    return str(name).strip().lower()
-
-
-def _money(value: Any) -> int | None:
-    try:
-        return to_cents(value)
-    except (ValueError, TypeError):
-        return None
-
-
 def api_signature(data: Any) -> tuple[frozenset[str], Signature] | None:
-    """(the kinds of figures present, the figures) from a list_stats answer; None when it has none we know."""
-    if not isinstance(data, Mapping):
-        return None
-    kinds: set[str] = set()
-    figures: Signature = {}
-    for key in ("total_size", "order_count", "total"):
-        try:
-            count = parse_int(data.get(key))
-        except ValueError:
-            count = None
-        if count is not None:
-            figures[(TOTAL,)] = count
-            kinds.add(TOTAL)
-            break
-    by_status = data.get("by_status")
-    if isinstance(by_status, Mapping) and by_status:
-        for status, entry in by_status.items():
-            if not isinstance(entry, Mapping):
-                return None
-            try:
-                count = parse_int(entry.get("count"))
-            except ValueError:
-                return None
-            if count is None:
-                return None
-            figures[(STATUS_COUNT, _status(status))] = count
-            for field, label in (("sale_amount", "amount"), ("sale_comm", "commission")):
-                amounts = entry.get(field)
-                if not isinstance(amounts, Mapping):
-                    continue
-                for currency, value in amounts.items():
-                    cents = _money(value)
-                    if cents is None:
-                        return None
-                    figures[(STATUS_MONEY, _status(status), label, str(currency).strip().upper())] = cents
-                kinds.add(STATUS_MONEY)
-        kinds.add(STATUS_COUNT)
-    elif isinstance(data.get("status_count"), Mapping):
-        for status, value in data["status_count"].items():
-            try:
-                count = parse_int(value)
-            except ValueError:
-                return None
-            if count is None:
-                return None
-            figures[(STATUS_COUNT, _status(status))] = count
-        kinds.add(STATUS_COUNT)
-    if not kinds & {STATUS_COUNT, STATUS_MONEY}:
+    """(the kinds of figures present, the figures) from a list_stats answer; None when it has none we know.
+    Statuses are the reader's (records/stats.py): 'Approved', 'locked' and 'effective' are one status."""
+    stats = read_stats(data)
+    if stats is None or stats.counts is None:
         return None  # a bare total cannot see an order turn void or paid
+    kinds: set[str] = {STATUS_COUNT}
+    figures: Signature = {}
+    if stats.total is not None:
+        figures[(TOTAL,)] = stats.total
+        kinds.add(TOTAL)
+    for status, count in stats.counts.items():
+        figures[(STATUS_COUNT, status)] = count
+    if stats.money:
+        kinds.add(STATUS_MONEY)
+        for (status, label, currency), cents in stats.money.items():
+            figures[(STATUS_MONEY, status, label, currency)] = cents
     return frozenset(kinds), _without_zeros(figures)
+
+
+def comparable(ours: Signature, theirs: Signature) -> Signature:
+    """Our figures at the API's grain: when the API keeps no 'paid' figures (it says 'approved' for effective
+    and paid orders alike, with a separate paid flag), our paid orders count as effective."""
+    statuses = {key[1] for key in theirs if key[0] in (STATUS_COUNT, STATUS_MONEY)}
+    if "paid" in statuses or "effective" not in statuses:
+        return ours
+    folded: Signature = {}
+    for key, value in ours.items():
+        if key[0] in (STATUS_COUNT, STATUS_MONEY) and key[1] == "paid":
+            key = (key[0], "effective", *key[2:])
+        folded[key] = folded.get(key, 0) + value
+    return folded
 
 
 def part_signature(part: Part, kinds: frozenset[str]) -> Signature:
@@ -105,7 +74,7 @@ def part_signature(part: Part, kinds: frozenset[str]) -> Signature:
     if STATUS_COUNT in kinds:
         counts = np.bincount(status_codes, minlength=len(status.labels))
         for code, label in enumerate(status.labels):
-            key = (STATUS_COUNT, _status(label))
+            key = (STATUS_COUNT, str(label))
             figures[key] = figures.get(key, 0) + int(counts[code])
     if STATUS_MONEY in kinds:
         width = len(currency.labels)
@@ -122,7 +91,7 @@ def part_signature(part: Part, kinds: frozenset[str]) -> Signature:
                 code, currency_code = divmod(int(index), width)
                 key = (
                     STATUS_MONEY,
-                    _status(status.labels[code]),
+                    str(status.labels[code]),
                     label,
                     currency.labels[currency_code].upper(),
                 )

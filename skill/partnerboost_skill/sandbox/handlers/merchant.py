@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from partnerboost_skill.records.contracts import BillRecord, PublisherRecord
 from partnerboost_skill.sandbox.handlers.money import money_map
 from partnerboost_skill.sandbox.handlers.order_records import merchant_records
 from partnerboost_skill.sandbox.handlers.orderbook import STATUSES, OrderBook, OrderQuery
@@ -143,7 +144,7 @@ def performance_totals(
     return performance_total(state, p)
 
 
-def partner_record(state: SandboxState, row: int) -> dict[str, Any]:
+def partner_record(state: SandboxState, row: int) -> PublisherRecord:
     partners = state.partners
     frame = partners.frame
     return {
@@ -178,7 +179,7 @@ def search_partners(state: SandboxState, p: MerchantSearchPartners, ctx: Request
     return {"list": [partner_record(state, row) for row in rows], "total_size": len(rows)}
 
 
-def bill_records(state: SandboxState, bills: pd.DataFrame) -> list[dict[str, Any]]:
+def bill_records(state: SandboxState, bills: pd.DataFrame) -> list[BillRecord]:
     partners = state.partners
     records = []
     for bill in bills.to_dict("records"):

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from partnerboost_skill.records.contracts import OrderRecord
 from partnerboost_skill.sandbox.handlers.money import cents_text, percent_text
 from partnerboost_skill.sandbox.handlers.orderbook import (
     DEVICES,
@@ -27,12 +28,12 @@ def _columns(state: SandboxState, index: np.ndarray, names: tuple[str, ...]) -> 
     return {name: cols[name][index].tolist() for name in names}
 
 
-def merchant_records(state: SandboxState, index: np.ndarray) -> list[dict[str, Any]]:
-    """list4 records (docs/contracts.md "Merchant record shapes")."""
+def merchant_records(state: SandboxState, index: np.ndarray) -> list[OrderRecord]:
+    """list4 records: records/contracts.OrderRecord, the shape the reader's contract is written from."""
     c = _columns(state, index, INT_COLUMNS + TEXT_COLUMNS)
     p = state.partners
     currencies = state.orders.currencies
-    records = []
+    records: list[OrderRecord] = []
     for i in range(len(index)):
         row = c["partner_row"][i]
         amount, commission = c["amount"][i], c["commission"][i]
