@@ -12,8 +12,6 @@ import copy
 import inspect
 from typing import Any
 
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import ValidationError
 
@@ -24,7 +22,7 @@ from partnerboost_skill.server.action_results import read_result, write_result
 from partnerboost_skill.server.output_models import ActionResult, WriteResult, output_schema
 from partnerboost_skill.server.paging_envelope import default_page_size, with_defaults
 from partnerboost_skill.server.state import ServerState
-from partnerboost_skill.server.tool_base import ServerTool, make_tool
+from partnerboost_skill.server.tool_base import ServerTool, ToolContext, ToolError, make_tool
 from partnerboost_tools.base import Action
 
 WRITE_FLAGS: dict[str, dict[str, Any]] = {
@@ -121,7 +119,7 @@ def _write_message(action_cls: type[Action], confirm: bool) -> str:
 
 
 def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
-    async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
+    async def handle(arguments: dict[str, Any], ctx: ToolContext) -> CallToolResult:
         named = with_defaults(action_cls, arguments)
         action = validate_action(action_cls, named)
         with answer_deadline(state.settings.deadline_seconds):
@@ -134,7 +132,7 @@ def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
 
 
 def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
-    async def handle(arguments: dict[str, Any], ctx: Context) -> CallToolResult:
+    async def handle(arguments: dict[str, Any], ctx: ToolContext) -> CallToolResult:
         remaining = dict(arguments)
         confirm = _flag(remaining, "confirm", False)
         dry_run = _flag(remaining, "dry_run", not confirm)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mcp.server.mcpserver import Context as ToolContext
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -28,7 +26,7 @@ from partnerboost_skill.server.output_cap import MAX_TEXT_BYTES, json_text, shri
 from partnerboost_skill.server.output_models import UntitledJsonSchema, output_schema
 from partnerboost_skill.server.progress_source import ProgressSource
 from partnerboost_skill.server.state import ServerState
-from partnerboost_skill.server.tool_base import ServerTool, make_tool, result
+from partnerboost_skill.server.tool_base import ServerTool, ToolContext, ToolError, make_tool, result
 
 
 def output_model(result_model: type[Answer]) -> type[BaseModel]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.lowlevel import Server
 
 from partnerboost_skill import runtime
 from partnerboost_skill.config import Settings, load_settings
 from partnerboost_skill.server.action_tools import action_tool
 from partnerboost_skill.server.analysis_tools import analysis_tools
-from partnerboost_skill.server.prompts import register_prompts
-from partnerboost_skill.server.resources import register_resources
+from partnerboost_skill.server.handlers import Handlers
+from partnerboost_skill.server.prompts import load_prompts
+from partnerboost_skill.server.resources import served_resources
 from partnerboost_skill.server.state import ConnectFactory, Pool, ServerState
 from partnerboost_skill.server.tool_base import ServerTool
 from partnerboost_skill.server.toolsets import MAX_DEFAULT_TOOLS, Selection, select
@@ -48,8 +49,8 @@ def build_server(
     allow_writes: bool | None = None,
     connect: ConnectFactory | None = None,
     hosted: Pool | None = None,
-) -> MCPServer:
-    """The PartnerBoost MCP server.
+) -> Server[ServerState]:
+    """The PartnerBoost MCP server (the SDK's low-level Server with our tools, prompts and resources).
 
     `toolsets` is the --toolsets text (None: the defaults); `allow_writes` None follows the settings
     (PARTNERBOOST_ALLOW_WRITES); `connect` replaces skill.runtime.connect (tests plug in their own sandbox);
@@ -64,15 +65,19 @@ def build_server(
             "%d tools are visible; many clients choose tools worse beyond about %d. Narrow them with "
             "--toolsets (e.g. --toolsets default).", len(tools), MAX_DEFAULT_TOOLS,
         )
-    server: MCPServer = MCPServer(
+    handlers = Handlers(tools, load_prompts(), served_resources(state))
+    server: Server[ServerState] = Server(
         SERVER_NAME,
         title="PartnerBoost",
         version=package_version(),
         instructions=INSTRUCTIONS,
-        tools=list(tools),
         lifespan=state.lifespan,
-        log_level="WARNING",
+        get_tool_input_schema=handlers.tool_input_schema,
+        on_list_tools=handlers.list_tools,
+        on_call_tool=handlers.call_tool,
+        on_list_prompts=handlers.list_prompts,
+        on_get_prompt=handlers.get_prompt,
+        on_list_resources=handlers.list_resources,
+        on_read_resource=handlers.read_resource,
     )
-    register_prompts(server)
-    register_resources(server, state)
     return server

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-from mcp.server.mcpserver import MCPServer
+from mcp.server.lowlevel import Server
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from partnerboost_skill import runtime
@@ -179,7 +180,7 @@ def hosted_server(
     connect: ConnectFactory | None = None,
     limit: int = MAX_OPEN_TENANTS,
     idle: float = IDLE_SECONDS,
-) -> tuple[MCPServer[Any], TenantConnections]:
+) -> tuple[Server[Any], TenantConnections]:
     """The MCP server in hosted mode and its tenants' connections (settings.tenants and tenants_key)."""
     from partnerboost_skill.server.app import build_server
     from partnerboost_skill.tenants import open_registry
@@ -197,7 +198,7 @@ def hosted_server(
 
 
 def hosted_app(
-    server: MCPServer[Any], pool: TenantConnections, *, host: str = "127.0.0.1",
+    server: Server[Any], pool: TenantConnections, *, host: str = "127.0.0.1",
     max_body_bytes: int = MAX_BODY_BYTES,
 ) -> ASGIApp:
     """Streamable HTTP, stateless (any replica answers any request), every request but GET /health as a
@@ -206,14 +207,14 @@ def hosted_app(
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok", "server": server.name, "mode": "hosted"})
 
-    server.custom_route(HEALTH_PATH, methods=["GET"])(health)
     app: ASGIApp = server.streamable_http_app(
         streamable_http_path=MCP_PATH, host=host, max_request_body_size=max_body_bytes, stateless_http=True,
+        custom_starlette_routes=[Route(HEALTH_PATH, health, methods=["GET"])],
     )
     return HostedAuth(app, pool, (HEALTH_PATH,))
 
 
-def run_hosted(server: MCPServer[Any], pool: TenantConnections, *, host: str, port: int) -> None:
+def run_hosted(server: Server[Any], pool: TenantConnections, *, host: str, port: int) -> None:
     import uvicorn
 
     logger.info("PartnerBoost MCP server (hosted: a bearer token per tenant, %s) on http://%s:%d%s",

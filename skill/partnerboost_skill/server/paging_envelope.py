@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from mcp.server.mcpserver.exceptions import ToolError
-
 from partnerboost_skill.api.pages import allowed_cut, next_page, records_of, size_bounds
 from partnerboost_skill.api.params import field_name
 from partnerboost_skill.server.output_cap import SMALL_PAGE
 from partnerboost_skill.server.output_models import PageInfo
+from partnerboost_skill.server.tool_base import ToolError
 from partnerboost_tools.base import Action
 
 __all__ = ["allowed_cut", "default_page_size", "page_info", "page_records", "with_defaults"]

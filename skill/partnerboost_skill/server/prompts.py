@@ -8,16 +8,13 @@ description) and `{period}` in the body is replaced by the argument.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.prompts import Prompt
-from mcp.server.mcpserver.prompts.base import PromptArgument
 from mcp.shared.exceptions import MCPError
-from mcp.types import INVALID_PARAMS
+from mcp.types import INVALID_PARAMS, GetPromptResult, Prompt, PromptArgument, PromptMessage, TextContent
 
 from partnerboost_skill.questions import QUESTIONS
 
@@ -77,20 +74,39 @@ def normalise_lang(lang: str) -> str:
     return resolved
 
 
-def make_prompt(name: str, templates: dict[str, Template]) -> Prompt:
+@dataclass(frozen=True)
+class ServedPrompt:
+    """One prompt: `definition` is listed as is; `render(arguments)` is the text of its user message."""
+
+    definition: Prompt
+    render: Callable[[dict[str, str]], str]
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    def get(self, arguments: dict[str, str] | None) -> GetPromptResult:
+        text = self.render(dict(arguments or {}))
+        message = PromptMessage(role="user", content=TextContent(type="text", text=text))
+        return GetPromptResult(description=self.definition.description, messages=[message])
+
+
+def make_prompt(name: str, templates: dict[str, Template]) -> ServedPrompt:
     default_period = DEFAULT_PERIODS.get(name, "last month")
     english = templates.get("en") or next(iter(templates.values()))
 
-    def render(period: str = default_period, lang: str = "en", **unknown: Any) -> str:
-        if unknown:
-            raise MCPError(code=INVALID_PARAMS, message=f"{', '.join(sorted(unknown))}: unknown argument; "
+    def render(arguments: dict[str, str]) -> str:
+        period = arguments.pop("period", default_period)
+        lang = arguments.pop("lang", "en")
+        if arguments:
+            raise MCPError(code=INVALID_PARAMS, message=f"{', '.join(sorted(arguments))}: unknown argument; "
                            "allowed arguments: period, lang")
         if not isinstance(period, str):
             raise MCPError(code=INVALID_PARAMS, message="period: must be a text phrase such as 'last month'")
         template = templates.get(normalise_lang(str(lang)), english)
         return template.render(period.strip() or default_period)
 
-    return Prompt(
+    definition = Prompt(
         name=name,
         title=english.title,
         description=english.description,
@@ -101,18 +117,15 @@ def make_prompt(name: str, templates: dict[str, Template]) -> Prompt:
             PromptArgument(name="lang", required=False,
                            description="Language of the prompt: en or zh (default en)"),
         ],
-        fn=render,
     )
+    return ServedPrompt(definition, render)
 
 
-def register_prompts(server: MCPServer[Any], directory: Traversable = PROMPTS_DIR) -> list[str]:
-    names = []
+def load_prompts(directory: Traversable = PROMPTS_DIR) -> list[ServedPrompt]:
+    """One prompt per template name in `directory` (none, with a warning, when it holds no templates)."""
     found = load_templates(directory)
     if not found:
         logging.getLogger("partnerboost.server").warning(
             "no prompt templates found in %s; the server runs without prompts", directory,
         )
-    for name, templates in found.items():
-        server.add_prompt(make_prompt(name, templates))
-        names.append(name)
-    return names
+    return [make_prompt(name, templates) for name, templates in found.items()]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.shared.exceptions import MCPError
+from mcp.types import INTERNAL_ERROR, Resource
 
 from partnerboost_skill.api.errors import PartnerBoostError
 from partnerboost_skill.server.output_cap import json_text
@@ -29,31 +31,46 @@ async def account_summary(state: ServerState) -> dict[str, Any]:
         account = await connection.source.call(MerchantAccountInfo())
         plan = await connection.source.call(MerchantCurrentPlan())
     except PartnerBoostError as exc:
-        raise ResourceError(error_text(exc)) from exc
+        raise MCPError(code=INTERNAL_ERROR, message=error_text(exc), data={"uri": ACCOUNT_URI}) from exc
     summary: dict[str, Any] = {"demo": connection.demo, "account": account, "plan": plan}
     if connection.demo:
         summary["notice"] = state.notice()
     return summary
 
 
-def register_resources(server: MCPServer[Any], state: ServerState) -> None:
-    @server.resource(
-        GLOSSARY_URI,
-        name="metric_glossary",
-        title="Metric glossary",
-        description="How ROAS, ROI, conversion rate, AOV, void rate, effective commission rate and the other "
-        "figures are computed.",
-        mime_type="text/markdown",
-    )
-    def glossary() -> str:
+@dataclass(frozen=True)
+class ServedResource:
+    """One resource: `definition` is listed as is; `read()` is its text."""
+
+    definition: Resource
+    read: Callable[[], Awaitable[str]]
+
+    @property
+    def uri(self) -> str:
+        return str(self.definition.uri)
+
+
+def served_resources(state: ServerState) -> list[ServedResource]:
+    async def glossary() -> str:
         return glossary_text()
 
-    @server.resource(
-        ACCOUNT_URI,
-        name="account_summary",
-        title="Account summary",
-        description="The merchant account (name, currency, time zone, balance) and its current plan.",
-        mime_type="application/json",
-    )
     async def account() -> str:
         return json_text(await account_summary(state))
+
+    return [
+        ServedResource(Resource(
+            uri=GLOSSARY_URI,
+            name="metric_glossary",
+            title="Metric glossary",
+            description="How ROAS, ROI, conversion rate, AOV, void rate, effective commission rate and the "
+            "other figures are computed.",
+            mime_type="text/markdown",
+        ), glossary),
+        ServedResource(Resource(
+            uri=ACCOUNT_URI,
+            name="account_summary",
+            title="Account summary",
+            description="The merchant account (name, currency, time zone, balance) and its current plan.",
+            mime_type="application/json",
+        ), account),
+    ]

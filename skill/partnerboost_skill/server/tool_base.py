@@ -1,25 +1,48 @@
-"""A tool that validates its own arguments and builds its own result, so that every failure the model sees is
-one clear paragraph: invalid arguments name the parameter and what is allowed, PartnerBoost errors keep their
-message (already free of secrets), and anything unexpected is reported without internals."""
+"""A tool as the server runs it: its definition (what `tools/list` shows) and a handler that validates its own
+arguments and builds its own result, so that every failure the model sees is one clear paragraph: invalid
+arguments name the parameter and what is allowed, PartnerBoost errors keep their message (already free of
+secrets), and anything unexpected is reported without internals."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from mcp.server.mcpserver import Context
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.server.mcpserver.tools import Tool
-from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, TextContent, Tool, ToolAnnotations
 
 from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError
 
 logger = logging.getLogger("partnerboost.server")
 
-Handler = Callable[[dict[str, Any], Context], Awaitable[CallToolResult]]
+
+class ToolError(Exception):
+    """A failure the caller can act on; its message is the whole tool result (is_error)."""
+
+
+class ToolContext(Protocol):
+    """What a running tool may use of its request: progress notifications to the caller."""
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None: ...
+
+
+Handler = Callable[[dict[str, Any], ToolContext], Awaitable[CallToolResult]]
+
+
+@dataclass(frozen=True)
+class ServerTool:
+    """One tool: `definition` is listed as is; `handler(arguments, ctx)` validates and answers."""
+
+    definition: Tool
+    handler: Handler
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
 
 
 def error_text(exc: PartnerBoostError) -> str:
@@ -55,25 +78,30 @@ def reportable(exc: BaseException) -> BaseException:
     return exc
 
 
-class ServerTool(Tool):
-    """A tool run as `fn(arguments, ctx)`; `fn` validates the raw arguments and returns a CallToolResult."""
+def failure(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
-    async def run(self, arguments: dict[str, Any], context: Context, convert_result: bool = False) -> Any:
-        try:
-            return await self.fn(arguments, context)
-        except Exception as raised:
-            exc = reportable(raised)
-            if isinstance(exc, ToolError) and len(str(exc)) > MAX_ERROR_CHARS:
-                raise ToolError(capped(str(exc))) from raised
-            if exc is raised and isinstance(exc, ToolError | MCPError):
+
+async def run_tool(tool: ServerTool, arguments: dict[str, Any], ctx: ToolContext) -> CallToolResult:
+    """The tool's answer, or its failure as an error result (an MCPError stays a protocol error)."""
+    try:
+        return await tool.handler(arguments, ctx)
+    except Exception as raised:
+        exc = reportable(raised)
+        if isinstance(exc, MCPError):
+            if exc is raised:
                 raise
-            if isinstance(exc, ToolError | MCPError):
-                raise exc from raised
-            if isinstance(exc, PartnerBoostError):
-                raise ToolError(capped(error_text(exc))) from raised
-            raise UnexpectedToolError(
-                f"{self.name} failed unexpectedly ({type(exc).__name__}); the server log has the details."
-            ) from raised
+            raise exc from raised
+        if isinstance(exc, ToolError):
+            logger.info("Tool %r failed: %r", tool.name, capped(str(exc)))
+            return failure(capped(str(exc)))
+        if isinstance(exc, PartnerBoostError):
+            logger.info("Tool %r failed: %r", tool.name, capped(exc.message))
+            return failure(capped(error_text(exc)))
+        logger.exception("Tool %r raised an unexpected exception", tool.name)
+        return failure(
+            f"{tool.name} failed unexpectedly ({type(exc).__name__}); the server log has the details."
+        )
 
 
 def make_tool(
@@ -82,21 +110,20 @@ def make_tool(
     title: str,
     description: str,
     input_schema: dict[str, Any],
-    output_schema: dict[str, Any],
+    output_schema: dict[str, Any] | None,
     annotations: ToolAnnotations,
     handler: Handler,
 ) -> ServerTool:
-    return ServerTool(
-        fn=handler,
+    definition = Tool(
         name=name,
         title=title,
         description=description,
-        parameters=input_schema,
-        fn_metadata=FuncMetadata(arg_model=ArgModelBase, output_schema=output_schema),
-        is_async=True,
+        input_schema=input_schema,
+        output_schema=output_schema,
         annotations=annotations,
     )
+    return ServerTool(definition, handler)
 
 
-def result(text: str, structured: dict[str, Any]) -> CallToolResult:
+def result(text: str, structured: dict[str, Any] | None = None) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)

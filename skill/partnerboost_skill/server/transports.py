@@ -16,11 +16,14 @@ import logging
 import sys
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+import anyio
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from partnerboost_skill.config import DEFAULT_MCP_MAX_SESSIONS, DEFAULT_MCP_SESSION_IDLE_SECONDS
@@ -119,7 +122,7 @@ class BearerTokenMiddleware:
 
 
 def http_app(
-    server: MCPServer[Any],
+    server: Server[Any],
     *,
     host: str = "127.0.0.1",
     token: str | None = None,
@@ -134,23 +137,28 @@ def http_app(
     async def health(_: Request) -> Response:
         return JSONResponse({"status": "ok", "server": server.name})
 
-    server.custom_route(HEALTH_PATH, methods=["GET"])(health)
     app: ASGIApp = server.streamable_http_app(
         streamable_http_path=MCP_PATH, host=host, max_request_body_size=max_body_bytes,
         transport_security=rebinding_guard(host), max_sessions=max_sessions,
         session_idle_timeout=session_idle_seconds,
+        custom_starlette_routes=[Route(HEALTH_PATH, health, methods=["GET"])],
     )
     app = SessionLimiter(app, max_sessions=max_sessions, idle_seconds=session_idle_seconds, path=MCP_PATH)
     return BearerTokenMiddleware(app, token) if token else app
 
 
-def run_stdio(server: MCPServer[Any]) -> None:
+async def serve_stdio(server: Server[Any]) -> None:
+    async with stdio_server() as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+
+def run_stdio(server: Server[Any]) -> None:
     """Serve on stdin/stdout until the client closes (call log_to_stderr() before building the server)."""
-    server.run("stdio")
+    anyio.run(serve_stdio, server)
 
 
 def run_http(
-    server: MCPServer[Any],
+    server: Server[Any],
     *,
     host: str,
     port: int,
