@@ -28,7 +28,7 @@ def test_without_credentials_the_sandbox_answers(capsys: pytest.CaptureFixture[s
     assert "none: every answer uses the built-in sandbox" in out
     assert "merchant API  – not configured (needs PARTNERBOOST_API_KEY)" in out
     assert "✓ the built-in sandbox answered merchant_account_info" in out
-    assert "MCP toolsets  analysis, merchant" in out
+    assert "MCP toolsets  analysis, api; API actions of merchant" in out
     assert "timezone      UTC" in out
 
 

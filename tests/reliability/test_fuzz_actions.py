@@ -80,13 +80,28 @@ WRITE_FLAGS = ("confirm", "dry_run")
 
 def expected_validity(action_cls: type[Action], arguments: dict[str, Any]) -> bool:
     params = {k: v for k, v in arguments.items() if k not in WRITE_FLAGS}
-    flags_ok = all(isinstance(arguments.get(f, False), bool)  # "true" as a string confirms nothing
-                   for f in WRITE_FLAGS) if action_cls.writes else True
+    flags_ok = not action_cls.writes or all(isinstance(arguments.get(f, False), bool) for f in WRITE_FLAGS)
     try:
         action_cls.model_validate(params)
     except ValidationError:
         return False
     return flags_ok
+
+
+def generic_call(action_cls: type[Action], arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The same call through the api tools: the action's parameters in `arguments`, `confirm` beside them
+    (run_api_write has no dry_run: a preview is what it does without confirm)."""
+    params = {k: v for k, v in arguments.items() if k not in WRITE_FLAGS}
+    call: dict[str, Any] = {"action": action_cls.tool_name, "arguments": params}
+    if not action_cls.writes:
+        return "run_api_action", call
+    if "confirm" in arguments:
+        call["confirm"] = arguments["confirm"]
+    if arguments.get("dry_run") is True:
+        call.pop("confirm", None)
+    elif "dry_run" in arguments and not isinstance(arguments["dry_run"], bool):
+        call["dry_run"] = arguments["dry_run"]  # refused as an unknown parameter, as the typed tool does
+    return "run_api_write", call
 
 
 def test_invalid_tool_calls_are_refused_before_any_request() -> None:
@@ -104,8 +119,15 @@ def test_invalid_tool_calls_are_refused_before_any_request() -> None:
     with start_blocking_portal() as portal, portal.wrap_async_context_manager(Client(server)) as client:
 
         def call(tool_name: str, action_cls: type[Action], arguments: dict[str, Any]) -> None:
+            check_call(tool_name, arguments, action_cls, arguments)
+            check_call(*generic_call(action_cls, arguments), action_cls, arguments)
+
+        def check_call(
+            tool_name: str, call_arguments: dict[str, Any], action_cls: type[Action],
+            arguments: dict[str, Any],
+        ) -> None:
             before = len(counting.requests)
-            result = portal.call(client.call_tool, tool_name, arguments)
+            result = portal.call(client.call_tool, tool_name, call_arguments)
             sent = len(counting.requests) - before
             text = "".join(block.text for block in result.content if block.type == "text")
             assert "Traceback" not in text and "failed unexpectedly" not in text, text
@@ -116,7 +138,7 @@ def test_invalid_tool_calls_are_refused_before_any_request() -> None:
                 assert len(text) < MAX_ERROR_LENGTH
                 assert sent == 0, f"{tool_name} sent {sent} request(s) for invalid arguments"
                 tallies["refused"] += 1
-            elif action_cls.writes and not result.is_error and not result.structured_content["performed"]:
+            elif action_cls.writes and not result.is_error and not json.loads(text)["performed"]:
                 assert sent == 0, f"{tool_name} previewed but sent a request"
                 tallies["previewed"] += 1
             else:

@@ -176,9 +176,20 @@ ANALYSIS_CALLS: dict[str, dict[str, str]] = {
 }
 
 
+API_CALLS: dict[str, dict[str, Any]] = {
+    "run_api_action": {"action": "publisher_list_brands"},
+    "run_api_write": {"action": "brand_void_order", "arguments": MINIMAL_PARAMS["brand_void_order"],
+                      "confirm": True},
+}
+CATALOGUE_ONLY = {"search_api_actions": {"action": "publisher_list_coupons"}}
+"""Reads the catalogue, not PartnerBoost: it answers even when PartnerBoost fails."""
+
+
 def tool_arguments(name: str) -> dict[str, Any]:
     if name in ANALYSIS_CALLS:
         return ANALYSIS_CALLS[name]
+    if name in API_CALLS or name in CATALOGUE_ONLY:
+        return {**API_CALLS, **CATALOGUE_ONLY}[name]
     action = ACTIONS[name]
     return {**MINIMAL_PARAMS[name], **({"confirm": True} if action.writes else {})}
 
@@ -202,10 +213,11 @@ async def test_no_mcp_tool_reveals_a_credential(mode: Mode, caplog: pytest.LogCa
     shown: list[str] = []
     async with Client(server) as client:
         tools = (await client.list_tools()).tools
-        assert len(tools) == len(ACTIONS) + len(ANALYSIS_CALLS)
+        assert len(tools) == len(ACTIONS) + len(ANALYSIS_CALLS) + len(API_CALLS) + len(CATALOGUE_ONLY)
         for tool in tools:
             result = await client.call_tool(tool.name, tool_arguments(tool.name))
-            assert result.is_error, f"{tool.name} succeeded against a failing PartnerBoost"
+            failing = tool.name not in CATALOGUE_ONLY
+            assert result.is_error is failing, f"{tool.name} succeeded against a failing PartnerBoost"
             shown.append(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
         for resource in (await client.list_resources()).resources:
             try:

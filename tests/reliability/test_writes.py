@@ -97,34 +97,56 @@ def text_of(result: Any) -> str:
     return "".join(block.text for block in result.content if block.type == "text")
 
 
+def answer_of(result: Any) -> Any:
+    """A write tool's answer: JSON text, no structured copy."""
+    assert result.structured_content is None
+    return json.loads(text_of(result))
+
+
+def via_api(name: str, params: dict[str, Any], flags: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The same write through run_api_write (flags other than confirm have no place there)."""
+    return "run_api_write", {"action": name, "arguments": params, **{k: v for k, v in flags.items()
+                                                                     if k == "confirm"}}
+
+
 # --- invisible unless enabled ---------------------------------------------------------------------------
+
+
+BRAND_SERVED = Settings(credentials=sandbox_credentials())
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
-    ("settings", "options", "visible"),
+    ("settings", "options", "typed", "generic"),
     [
-        (Settings(), {"toolsets": "all"}, False),
-        (Settings(), {"toolsets": "brand"}, False),
-        (Settings(), {"toolsets": "all", "allow_writes": False}, False),
-        (Settings(allow_writes=True), {"toolsets": "all", "allow_writes": False}, False),
-        (Settings(allow_writes=True), {"toolsets": "brand"}, True),
-        (Settings(), {"toolsets": "all", "allow_writes": True}, True),
-        (Settings(), {"allow_writes": True}, False),  # the default toolsets have no brand tools
+        (Settings(), {"toolsets": "all"}, False, False),
+        (Settings(), {"toolsets": "brand"}, False, False),
+        (Settings(), {"toolsets": "all", "allow_writes": False}, False, False),
+        (Settings(allow_writes=True), {"toolsets": "all", "allow_writes": False}, False, False),
+        (Settings(allow_writes=True), {"toolsets": "brand"}, True, False),
+        (Settings(), {"toolsets": "all", "allow_writes": True}, True, True),
+        (Settings(), {"allow_writes": True}, False, False),  # brand is not served without its credentials
+        (BRAND_SERVED, {}, False, False),
+        (BRAND_SERVED, {"allow_writes": True}, False, True),
     ],
 )
 async def test_write_tools_are_invisible_unless_enabled(
-    world: World, settings: Settings, options: dict[str, Any], visible: bool
+    world: World, settings: Settings, options: dict[str, Any], typed: bool, generic: bool
 ) -> None:
     counting = Counting(faulty_transport(world, None, FakeTime()))
     server = build_server(settings, connect=connect_on(counting, world), **options)
+    order = {**MINIMAL_PARAMS["brand_create_order"], "confirm": True}
     async with Client(server) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
-        assert (set(WRITES) <= names) is visible and (not set(WRITES) & names) is not visible
-        if not visible:
-            result = await client.call_tool("brand_create_order", {**MINIMAL_PARAMS["brand_create_order"],
-                                                                   "confirm": True})
-            assert result.is_error
+        assert (set(WRITES) <= names) is typed and (not set(WRITES) & names) is not typed
+        assert ("run_api_write" in names) is generic
+        if not typed:
+            assert (await client.call_tool("brand_create_order", order)).is_error
+        if not generic:
+            generic_call = {"action": "brand_create_order", "arguments": order, "confirm": True}
+            assert (await client.call_tool("run_api_write", generic_call)).is_error
+        as_read = {"action": "brand_create_order", "arguments": order}
+        assert (await client.call_tool("run_api_action", as_read)).is_error
     assert not any(is_write(request) for request in counting.requests)
 
 
@@ -134,19 +156,23 @@ async def test_write_tools_are_invisible_unless_enabled(
 @pytest.mark.anyio
 @pytest.mark.parametrize("name", WRITES)
 @pytest.mark.parametrize(
-    "flags", [{}, {"confirm": False}, {"dry_run": True}, {"confirm": True, "dry_run": True}],
-    ids=["no flags", "confirm false", "dry run", "confirm and dry run"],
+    ("flags", "path"),
+    [({}, "typed"), ({"confirm": False}, "typed"), ({"dry_run": True}, "typed"),
+     ({"confirm": True, "dry_run": True}, "typed"), ({}, "generic"), ({"confirm": False}, "generic")],
+    ids=["no flags", "confirm false", "dry run", "confirm and dry run", "run_api_write",
+         "run_api_write confirm false"],
 )
-async def test_a_preview_sends_nothing(world: World, name: str, flags: dict[str, bool]) -> None:
+async def test_a_preview_sends_nothing(world: World, name: str, flags: dict[str, bool], path: str) -> None:
     counting = Counting(faulty_transport(world, None, FakeTime()))
     params = working_params(name, world)
     orders_before = world.orders.copy()
     server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect_on(counting, world))
+    tool, arguments = (name, {**params, **flags}) if path == "typed" else via_api(name, params, flags)
     async with Client(server) as client:
-        result = await client.call_tool(name, {**params, **flags})
+        result = await client.call_tool(tool, arguments)
     assert not result.is_error, text_of(result)
-    preview = result.structured_content
-    assert preview["performed"] is False and preview["data"] is None
+    preview = answer_of(result)
+    assert preview["performed"] is False and "data" not in preview
     assert preview["params"] == ACTIONS[name].model_validate(params).to_wire()
     assert '"confirm": true' in preview["message"]
     assert counting.requests == []
@@ -240,14 +266,17 @@ def test_a_failed_cli_write_is_sent_once(
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("name", WRITES)
-async def test_a_confirmed_write_says_what_it_did(world: World, name: str) -> None:
+@pytest.mark.parametrize("path", ["typed", "generic"])
+async def test_a_confirmed_write_says_what_it_did(world: World, name: str, path: str) -> None:
     counting = Counting(faulty_transport(world, None, FakeTime()))
     params = working_params(name, world)
     server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect_on(counting, world))
+    confirmed = {"confirm": True}
+    tool, arguments = (name, {**params, **confirmed}) if path == "typed" else via_api(name, params, confirmed)
     async with Client(server) as client:
-        result = await client.call_tool(name, {**params, "confirm": True})
+        result = await client.call_tool(tool, arguments)
     assert not result.is_error, text_of(result)
-    done = result.structured_content
+    done = answer_of(result)
     assert done["performed"] is True and done["action"] == name
     assert done["endpoint"] == ACTIONS[name].describe_endpoint()
     assert done["params"] == ACTIONS[name].model_validate(params).to_wire()

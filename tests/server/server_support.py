@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from mcp.types import CallToolResult
 
@@ -35,3 +37,9 @@ def connect_to(world: World, **transport_options: object) -> ConnectFactory:
 
 def text_of(result: CallToolResult) -> str:
     return "".join(block.text for block in result.content if block.type == "text")
+
+
+def payload_of(result: CallToolResult) -> Any:
+    """A raw action tool's answer: its text is the JSON (there is no structured copy)."""
+    assert result.structured_content is None, "a raw tool's text must not be duplicated as structured content"
+    return json.loads(text_of(result))

@@ -3,9 +3,11 @@ progress."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
+import jsonschema
 import pytest
 from mcp import Client
 from server_support import text_of
@@ -157,3 +159,22 @@ async def test_chinese_summary_on_request_with_the_same_figures(client: Client) 
     assert "演示数据" in text.splitlines()[0]
     assert "账单" in text and "账单" not in text_of(english)
     assert chinese.structured_content["totals_by_status"] == english.structured_content["totals_by_status"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("name", ANALYSIS)
+async def test_the_structured_result_matches_the_output_schema(client: Client, name: str) -> None:
+    """Clients (OpenClaw among them) reject a result that does not validate against its outputSchema."""
+    schema = next(tool.output_schema for tool in (await client.list_tools()).tools if tool.name == name)
+    result = await client.call_tool(name, {"period": "last month"} if name != "monitor_orders" else {})
+    jsonschema.validate(result.structured_content, schema)
+    assert len(json.dumps(schema)) < 2_000, "the output schema is part of every tools/list"
+
+
+@pytest.mark.anyio
+async def test_a_cut_result_still_matches_its_output_schema(client: Client) -> None:
+    tools = (await client.list_tools()).tools
+    schema = next(tool.output_schema for tool in tools if tool.name == "partner_media")
+    result = await client.call_tool("partner_media", {"status": "all"})
+    assert any("showing" in note for note in result.structured_content["notes"]), "the media list was cut"
+    jsonschema.validate(result.structured_content, schema)

@@ -39,7 +39,7 @@ def connect_with(credentials: Credentials, world: World) -> ConnectFactory:
 async def test_rejected_credentials_are_a_tool_error_that_never_shows_the_key(small_world: World) -> None:
     server = build_server(Settings(), connect=connect_with(Credentials(api_key=WRONG_KEY), small_world))
     async with Client(server) as client:
-        raw = await client.call_tool("merchant_account_info", {})
+        raw = await client.call_tool("run_api_action", {"action": "merchant_account_info"})
         analysis = await client.call_tool("review_performance", {"period": "last month"})
     for result in (raw, analysis):
         text = text_of(result)

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from mcp import Client
 from mcp.types import CallToolResult
+from server_support import payload_of
 
 from partnerboost_skill.config import Settings
 from partnerboost_skill.runtime import connect
@@ -43,15 +44,15 @@ async def client() -> Any:
 @pytest.mark.anyio
 async def test_a_huge_page_is_cut_under_the_limit_and_continues_exactly(client: Client) -> None:
     first = await client.call_tool("merchant_list_transactions", {"page_size": 200, "page_num": 3})
-    page = first.structured_content["page"]
+    page = payload_of(first)["page"]
     shown = page["returned"]
     assert text_size(first) <= MAX_TEXT_BYTES
     assert 0 < shown < 200 and page["has_more"] and "cut" in page["note"]
-    assert len(first.structured_content["data"]["list"]) == shown
+    assert len(payload_of(first)["data"]["list"]) == shown
 
     second = await client.call_tool("merchant_list_transactions", page["next_arguments"])
     assert page["next_arguments"]["page_size"] == shown
-    ids = [o["order_id"] for r in (first, second) for o in r.structured_content["data"]["list"]]
+    ids = [o["order_id"] for r in (first, second) for o in payload_of(r)["data"]["list"]]
     expected = await direct_records(MerchantListTransactions(page_size=200, page_num=3))
     assert ids == [o["order_id"] for o in expected[: len(ids)]]
     assert len(ids) == 2 * shown
@@ -60,12 +61,12 @@ async def test_a_huge_page_is_cut_under_the_limit_and_continues_exactly(client: 
 @pytest.mark.anyio
 async def test_an_offset_listing_is_cut_and_continues_at_the_next_offset(client: Client) -> None:
     first = await client.call_tool("brand_list_clicks", {"page_size": 100, "first": 40})
-    page = first.structured_content["page"]
+    page = payload_of(first)["page"]
     shown = page["returned"]
     assert text_size(first) <= MAX_TEXT_BYTES and shown < 100
     assert page["next_arguments"]["first"] == 40 + shown
     second = await client.call_tool("brand_list_clicks", page["next_arguments"])
-    ids = [c["id"] for r in (first, second) for c in r.structured_content["data"]["list"]]
+    ids = [c["id"] for r in (first, second) for c in payload_of(r)["data"]["list"]]
     expected = await direct_records(BrandListClicks(page_size=100, first=40))
     assert ids[:100] == [c["id"] for c in expected[: len(ids[:100])]]
 
@@ -73,10 +74,10 @@ async def test_an_offset_listing_is_cut_and_continues_at_the_next_offset(client:
 @pytest.mark.anyio
 async def test_a_long_unpaged_list_is_cut_with_advice_to_narrow(client: Client) -> None:
     result = await client.call_tool("brand_list_publishers", {})
-    page = result.structured_content["page"]
+    page = payload_of(result)["page"]
     assert text_size(result) <= MAX_TEXT_BYTES
     assert page["has_more"] and page["next_arguments"] is None
-    assert page["returned"] == len(result.structured_content["data"]["list"]) < page["total"]
+    assert page["returned"] == len(payload_of(result)["data"]["list"]) < page["total"]
     assert "Narrow the query" in page["note"]
 
 
@@ -116,7 +117,8 @@ def test_an_oversized_write_acknowledgement_is_truncated_within_its_schema() -> 
                           demo=True, notice="Demo data.", performed=True, params={"sku": "A"},
                           data={"rows": ["x" * 1000] * 50}, message="Sent.")
     result = write_result(outcome)
-    structured = result.structured_content
+    structured = payload_of(result)
+    assert text_size(result) <= MAX_TEXT_BYTES
     WriteResult.model_validate(structured)
     assert len(result.content[0].text.encode()) <= MAX_TEXT_BYTES
     assert structured["data"]["truncated_json"].startswith('{"rows":["xxx')

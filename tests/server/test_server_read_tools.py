@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.types import CallToolResult
+from server_support import payload_of, text_of
 
 from partnerboost_skill.config import Settings
 from partnerboost_skill.runtime import DEMO_NOTICE
@@ -58,10 +58,6 @@ MINIMAL_ARGS: dict[str, dict[str, Any]] = {
 READ_TOOLS = [name for name, cls in ACTIONS.items() if not cls.writes]
 
 
-def text_of(result: CallToolResult) -> str:
-    return "".join(block.text for block in result.content if block.type == "text")
-
-
 async def resolve_placeholders(client: Client, args: dict[str, Any]) -> dict[str, Any]:
     """Ids that only exist in the sandbox world, looked up the way a model would: with a list tool first."""
     resolved = dict(args)
@@ -69,10 +65,10 @@ async def resolve_placeholders(client: Client, args: dict[str, Any]) -> dict[str
         resolved["order_number"] = str(default_world().orders["order_id"].iloc[-1])
     if args.get("pbtid") == "<first click>":
         listing = await client.call_tool("brand_list_clicks", {})
-        resolved["pbtid"] = listing.structured_content["data"]["list"][0]["pbtid"]
+        resolved["pbtid"] = payload_of(listing)["data"]["list"][0]["pbtid"]
     if args.get("settlement_id") == "<first settlement>":
         listing = await client.call_tool("publisher_list_commissions", OCTOBER)
-        resolved["settlement_id"] = listing.structured_content["data"][0]["settlement_id"]
+        resolved["settlement_id"] = payload_of(listing)["data"][0]["settlement_id"]
     return resolved
 
 
@@ -97,10 +93,10 @@ async def test_every_read_tool_answers_on_the_sandbox_as_demo_data(client: Clien
     result = await client.call_tool(name, await resolve_placeholders(client, MINIMAL_ARGS[name]))
     text = text_of(result)
     assert not result.is_error, text
-    assert text.startswith(DEMO_NOTICE)
-    structured = result.structured_content
-    assert structured["demo"] is True and structured["notice"] == DEMO_NOTICE
-    assert structured["action"] == name and structured["data"] is not None
+    assert text.startswith(f'{{"notice":"{DEMO_NOTICE}"')
+    answer = payload_of(result)
+    assert answer["demo"] is True and answer["notice"] == DEMO_NOTICE
+    assert answer["action"] == name and answer["data"] is not None
     assert len(text.encode()) <= 20_000
     for secret in (SANDBOX_API_KEY, SANDBOX_BRAND_TOKEN, SANDBOX_BRAND_SECRET):
         assert secret not in text
@@ -109,9 +105,9 @@ async def test_every_read_tool_answers_on_the_sandbox_as_demo_data(client: Clien
 @pytest.mark.anyio
 async def test_a_default_page_is_small_and_says_how_to_get_the_next(client: Client) -> None:
     result = await client.call_tool("merchant_list_transactions", {})
-    page = result.structured_content["page"]
+    page = payload_of(result)["page"]
     orders = len(default_world().orders)
-    assert len(result.structured_content["data"]["list"]) == 20
+    assert len(payload_of(result)["data"]["list"]) == 20
     assert page == {"returned": 20, "total": orders, "has_more": True,
                     "next_arguments": {"page_size": 20, "page_num": 2}, "note": None}
 
@@ -119,24 +115,24 @@ async def test_a_default_page_is_small_and_says_how_to_get_the_next(client: Clie
 @pytest.mark.anyio
 async def test_following_next_arguments_continues_without_gaps(client: Client) -> None:
     first = await client.call_tool("merchant_list_bills", {"page_size": 5})
-    second = await client.call_tool("merchant_list_bills", first.structured_content["page"]["next_arguments"])
+    second = await client.call_tool("merchant_list_bills", payload_of(first)["page"]["next_arguments"])
     both = await client.call_tool("merchant_list_bills", {"page_size": 10})
-    ids = [bill["id"] for result in (first, second) for bill in result.structured_content["data"]["list"]]
-    assert ids == [bill["id"] for bill in both.structured_content["data"]["list"]]
+    ids = [bill["id"] for result in (first, second) for bill in payload_of(result)["data"]["list"]]
+    assert ids == [bill["id"] for bill in payload_of(both)["data"]["list"]]
 
 
 @pytest.mark.anyio
 async def test_the_last_page_has_no_next_arguments(client: Client) -> None:
     result = await client.call_tool("merchant_list_prepayments", {"page_size": 200})
-    page = result.structured_content["page"]
+    page = payload_of(result)["page"]
     assert page["has_more"] is False and page["next_arguments"] is None
-    assert page["returned"] == page["total"] == len(result.structured_content["data"]["list"])
+    assert page["returned"] == page["total"] == len(payload_of(result)["data"]["list"])
 
 
 @pytest.mark.anyio
 async def test_a_cursor_tool_hands_back_the_next_cursor(client: Client) -> None:
     result = await client.call_tool("brand_transaction_report_cursor", {"limit": 5})
-    data, page = result.structured_content["data"], result.structured_content["page"]
+    data, page = payload_of(result)["data"], payload_of(result)["page"]
     assert page["next_arguments"] == {"limit": 5, "cursor": data["cursor"]}
 
 

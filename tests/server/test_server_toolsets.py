@@ -1,4 +1,4 @@
-"""Toolset selection at start-up: defaults, credentials, --toolsets, and unknown names."""
+"""Toolset selection at start-up: defaults, the families served, --toolsets, and unknown names."""
 
 from __future__ import annotations
 
@@ -6,34 +6,46 @@ import pytest
 
 from partnerboost_skill.config import Credentials, Settings
 from partnerboost_skill.server.toolsets import ToolsetError, parse_toolsets, select
+from partnerboost_tools.base import FAMILIES
 from partnerboost_tools.catalogue import ACTIONS
 
 PUBLISHER_ONLY = Settings(credentials=Credentials(publisher_token="p" * 30))
 BRAND = Settings(credentials=Credentials(brand_id="1234", brand_token="t" * 30, brand_secret="s" * 60))
 
 
-def test_analysis_and_merchant_are_on_by_default() -> None:
-    assert parse_toolsets(None, Settings()) == {"analysis", "merchant"}
+def test_analysis_and_the_api_pair_are_the_default_toolsets() -> None:
+    assert parse_toolsets(None) == {"analysis", "api"}
+    assert parse_toolsets("") == {"analysis", "api"}
 
 
-def test_a_family_with_credentials_is_switched_on() -> None:
-    assert parse_toolsets(None, PUBLISHER_ONLY) == {"analysis", "merchant", "publisher"}
-    assert parse_toolsets("", BRAND) == {"analysis", "merchant", "brand"}
+def test_credentials_add_families_to_serve_not_tools_to_list() -> None:
+    assert select(Settings()).families == {"merchant"}
+    assert select(PUBLISHER_ONLY).families == {"merchant", "publisher"}
+    assert select(BRAND).toolsets == {"analysis", "api"}
+    assert select(BRAND).families == {"merchant", "brand"}
+    assert select(BRAND).actions() == []
+
+
+def test_naming_a_family_lists_its_typed_tools_and_serves_it() -> None:
+    selection = select(Settings(), "default,amazon")
+    assert selection.toolsets == {"analysis", "api", "amazon"}
+    assert "amazon" in selection.families
+    assert {action.family for action in selection.actions()} == {"amazon"}
 
 
 def test_toolsets_names_exactly_what_is_shown() -> None:
-    assert parse_toolsets("amazon", Settings()) == {"amazon"}
-    assert parse_toolsets(" Default , amazon ", Settings()) == {"analysis", "merchant", "amazon"}
-    assert parse_toolsets("all", Settings()) == {"analysis", "merchant", "brand", "publisher", "amazon"}
+    assert parse_toolsets("amazon") == {"amazon"}
+    assert parse_toolsets(" Default , amazon ") == {"analysis", "api", "amazon"}
+    assert parse_toolsets("all") == {"analysis", "api", *FAMILIES}
 
 
 @pytest.mark.parametrize("text", ["merchant,shopify", ",", "analytics"])
 def test_an_unknown_toolset_is_refused_with_the_allowed_names(text: str) -> None:
     with pytest.raises(ToolsetError) as raised:
-        parse_toolsets(text, Settings())
+        parse_toolsets(text)
     message = str(raised.value)
     assert message.startswith("--toolsets:")
-    for name in ("analysis", "merchant", "brand", "publisher", "amazon", "default", "all"):
+    for name in ("analysis", "api", *FAMILIES, "default", "all"):
         assert name in message
 
 
@@ -44,3 +56,11 @@ def test_writes_need_permission_from_the_flag_or_the_environment() -> None:
     assert select(Settings(allow_writes=True), "brand").shows(create_order)
     assert not select(Settings(allow_writes=True), "brand", allow_writes=False).shows(create_order)
     assert select(Settings(), "brand").shows(ACTIONS["brand_get_order"])
+
+
+def test_the_api_tools_reach_writes_only_when_allowed() -> None:
+    create_order = ACTIONS["brand_create_order"]
+    assert not select(BRAND).reaches(create_order)
+    assert select(BRAND, allow_writes=True).reaches(create_order)
+    assert not select(Settings(), allow_writes=True).reaches(create_order), "brand is not served"
+    assert not select(BRAND, "analysis", allow_writes=True).reaches(create_order), "no api toolset"

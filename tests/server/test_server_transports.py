@@ -15,7 +15,7 @@ import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
-from server_support import text_of
+from server_support import payload_of
 
 from partnerboost_skill.runtime import DEMO_NOTICE
 from partnerboost_skill.server.transports import is_loopback, required_token
@@ -79,11 +79,11 @@ async def test_serve_speaks_mcp_over_stdio(tmp_path: Path) -> None:
     params = StdioServerParameters(command=command[0], args=command[1:], env=clean_env(tmp_path))
     async with Client(params) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
-        result = await client.call_tool("merchant_account_info", {})
-    assert {"review_performance", "merchant_list_transactions"} <= names
+        result = await client.call_tool("run_api_action", {"action": "merchant_account_info"})
+    assert {"review_performance", "run_api_action", "search_api_actions"} <= names
     assert not result.is_error
-    assert text_of(result).startswith(DEMO_NOTICE)
-    assert result.structured_content["data"]["brand_name"]
+    assert payload_of(result)["notice"] == DEMO_NOTICE
+    assert payload_of(result)["data"]["brand_name"]
 
 
 @pytest.mark.anyio
@@ -104,15 +104,15 @@ async def test_http_needs_the_bearer_token_except_for_health(http_server: str) -
                                                  "Accept": "application/json, text/event-stream"})
         assert too_big.status_code == 413
         async with Client(streamable_http_client(f"{http_server}/mcp", http_client=authorised)) as client:
-            result = await client.call_tool("merchant_current_plan", {})
-    assert not result.is_error and result.structured_content["demo"] is True
+            result = await client.call_tool("run_api_action", {"action": "merchant_current_plan"})
+    assert not result.is_error and payload_of(result)["demo"] is True
 
 
 @pytest.mark.anyio
 async def test_http_on_loopback_without_a_token_is_open(http_server: str) -> None:
     async with Client(f"{http_server}/mcp") as client:
         tools = (await client.list_tools()).tools
-    assert len(tools) <= 25 and any(tool.name == "check_bill" for tool in tools)
+    assert len(tools) <= 20 and any(tool.name == "check_bill" for tool in tools)
 
 
 def test_a_public_bind_without_a_token_is_refused(tmp_path: Path) -> None:

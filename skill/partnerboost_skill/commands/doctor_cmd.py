@@ -68,12 +68,12 @@ def _families(settings: Settings) -> None:
 
 def _toolsets(settings: Settings) -> str:
     try:
-        from partnerboost_skill.server.toolsets import default_toolsets
+        from partnerboost_skill.server.toolsets import TOOLSETS, select
     except ImportError:
         return "unknown (the MCP server is not installed)"
-    order = ("analysis", "merchant", "brand", "publisher", "amazon")
-    chosen = default_toolsets(settings)
-    return ", ".join(name for name in order if name in chosen)
+    selection = select(settings)
+    shown = ", ".join(name for name in TOOLSETS if name in selection.toolsets)
+    return f"{shown}; API actions of {', '.join(f for f in FAMILIES if f in selection.families)}"
 
 
 async def _probe(settings: Settings) -> tuple[bool, str]:

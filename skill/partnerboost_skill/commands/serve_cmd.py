@@ -69,22 +69,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         "serve",
         help="run the MCP server (stdio, or streamable HTTP with --http)",
         description="Run the PartnerBoost MCP server. Without credentials it serves the built-in sandbox "
-        "(demo data). Toolsets: analysis and merchant by default; brand, publisher and amazon when their "
-        "credentials are set. Write tools appear only with --allow-writes (or PARTNERBOOST_ALLOW_WRITES=1). "
-        "Over HTTP, binding to anything but loopback requires PARTNERBOOST_MCP_TOKEN (32 characters or "
-        "more); sessions are capped (PARTNERBOOST_MCP_MAX_SESSIONS) and close when idle "
+        "(demo data). By default it lists seven tools: the five analysis tools, search_api_actions and "
+        "run_api_action, which reach every API action of the merchant family and of each family with "
+        "credentials. Naming a family in --toolsets lists its actions as typed tools too. Writes appear only "
+        "with --allow-writes (or PARTNERBOOST_ALLOW_WRITES=1) and still preview unless confirmed. Over HTTP, "
+        "binding to anything but loopback requires PARTNERBOOST_MCP_TOKEN (32 characters or more); sessions "
+        "are capped (PARTNERBOOST_MCP_MAX_SESSIONS) and close when idle "
         "(PARTNERBOOST_MCP_SESSION_IDLE_SECONDS).",
     )
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP at /mcp (GET /health)")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
     parser.add_argument("--toolsets", metavar="A,B",
-                        help="exactly these toolsets: analysis, merchant, brand, publisher, amazon, "
-                        "default, all (e.g. default,amazon)")
+                        help="exactly these toolsets: analysis, api, or an API family (merchant, brand, "
+                        "publisher, amazon) to list its actions as typed tools; default = analysis,api; all "
+                        "(e.g. default,merchant)")
     parser.add_argument("--hosted", action="store_true",
                         help="with --http: many merchants, each client with its own tenant token "
                         "(PARTNERBOOST_TENANTS, PARTNERBOOST_TENANTS_KEY; see `partnerboost tenants`); "
                         "stateless, so replicas sharing PARTNERBOOST_CACHE_URL can answer any request")
     parser.add_argument("--allow-writes", action="store_true",
-                        help="show the write tools (they still preview unless confirmed)")
+                        help="offer the write actions (they still preview unless confirmed)")
     parser.set_defaults(handler=run)

@@ -1,5 +1,8 @@
 """Turning a raw action's answer into a tool result that fits the size limit, saying what was cut and how to
-get the rest."""
+get the rest.
+
+The result is one JSON text (the demo notice first, PartnerBoost's data last; empty fields left out) and no
+structured copy: every client shows text, and a client that shows both would show the same data twice."""
 
 from __future__ import annotations
 
@@ -20,14 +23,20 @@ from partnerboost_skill.server.paging_envelope import allowed_cut, page_info, pa
 from partnerboost_skill.server.tool_base import result
 from partnerboost_tools.base import Action
 
-
-def render_text(structured: dict[str, Any], notice: str | None) -> str:
-    body = json_text(structured)
-    return f"{notice}\n{body}" if notice else body
+FIRST = ("notice",)
+LAST = ("data",)
 
 
-def _fits(structured: dict[str, Any], notice: str | None) -> bool:
-    return size_of(render_text(structured, notice)) <= MAX_TEXT_BYTES
+def render_text(structured: dict[str, Any]) -> str:
+    """The answer as compact JSON: the notice first, the data last, None values left out."""
+    present = {key: value for key, value in structured.items() if value is not None}
+    middle = [key for key in present if key not in FIRST + LAST]
+    ordered = {key: present[key] for key in (*FIRST, *middle, *LAST) if key in present}
+    return json_text(ordered)
+
+
+def _fits(structured: dict[str, Any]) -> bool:
+    return size_of(render_text(structured)) <= MAX_TEXT_BYTES
 
 
 def _with_records(data: Any, key: str, records: list[Any]) -> Any:
@@ -52,23 +61,23 @@ def read_result(action: Action, arguments: dict[str, Any], data: Any, notice: st
                     "page": page.model_dump(mode="json")}
 
         structured = render(len(records))
-        if not _fits(structured, notice):
-            fitting = largest_fitting(len(records), lambda k: _fits(render(k), notice))
+        if not _fits(structured):
+            fitting = largest_fitting(len(records), lambda k: _fits(render(k)))
             structured = render(allowed_cut(action, fitting))
-        return _finish(structured, notice)
+        return _finish(structured)
 
-    return _finish(_cap_unpaged({**base, "data": data}, notice), notice)
+    return _finish(_cap_unpaged({**base, "data": data}))
 
 
-def _cap_unpaged(structured: dict[str, Any], notice: str | None) -> dict[str, Any]:
+def _cap_unpaged(structured: dict[str, Any]) -> dict[str, Any]:
     """An answer without a paging contract: cut its biggest list(s) and say that the query must narrow."""
-    if _fits(structured, notice):
+    if _fits(structured):
         return structured
     trimmed = copy.deepcopy(structured)
     reserve = 600  # room for the page note added below
 
     def fits(value: Any) -> bool:
-        return size_of(render_text(value, notice)) + reserve <= MAX_TEXT_BYTES
+        return size_of(render_text(value)) + reserve <= MAX_TEXT_BYTES
 
     data_holder = {"data": trimmed["data"]}
     cuts = shrink_lists(data_holder, fits=lambda value: fits({**trimmed, **value}))
@@ -92,20 +101,19 @@ def _cap_unpaged(structured: dict[str, Any], notice: str | None) -> dict[str, An
     }
 
 
-def _finish(structured: dict[str, Any], notice: str | None) -> CallToolResult:
-    return result(render_text(structured, notice), structured)
+def _finish(structured: dict[str, Any]) -> CallToolResult:
+    return result(render_text(structured))
 
 
 def write_result(outcome: WriteResult) -> CallToolResult:
     """A write's preview or acknowledgement; an oversized acknowledgement is kept as truncated JSON text."""
     structured = outcome.model_dump(mode="json")
-    notice = outcome.notice
-    if not _fits(structured, notice):
+    if not _fits(structured):
         text = json_text(structured["data"])
         structured["message"] += " PartnerBoost's answer was too large and is shown as truncated JSON text."
 
         def fits(k: int) -> bool:
-            return _fits({**structured, "data": {"truncated_json": text[:k]}}, notice)
+            return _fits({**structured, "data": {"truncated_json": text[:k]}})
 
         structured["data"] = {"truncated_json": text[: largest_fitting(len(text), fits)]}
-    return _finish(structured, notice)
+    return _finish(structured)

@@ -1,9 +1,14 @@
-"""One MCP tool per PartnerBoost API action, generated from the catalogue (tools/catalogue.py).
+"""Running one API action for a tool call, and the typed tool of an action (for a family's toolset).
 
-name = the action's tool_name; description = its docstring plus the endpoint (and, for inferred endpoint
-names, a warning); input schema = the action model's compact schema; annotations from its class variables.
-Read tools return one small page with a cursor envelope. Write tools preview unless called with
-`confirm: true` (an explicit `dry_run: true` forces a preview even then).
+`run_read` and `run_write` are the one path every action takes, whether the model called the action's own
+typed tool or the generic `run_api_action` / `run_api_write` (server/api_tools.py): the arguments are
+validated against the action's model (errors name the parameter), list reads get a small default page and a
+cursor envelope, and a write previews unless `confirm` is the JSON boolean true (an explicit `dry_run: true`
+forces a preview even then).
+
+A typed tool: name = the action's tool_name; description = its docstring plus the endpoint (and, for inferred
+endpoint names, a warning); input schema = the action model's compact schema; annotations from its class
+variables. Results are JSON text only (no structured copy, so a client shows them once).
 """
 
 from __future__ import annotations
@@ -19,24 +24,23 @@ from partnerboost_skill.api.deadline import answer_deadline
 from partnerboost_skill.api.pages import verified_records
 from partnerboost_skill.input_errors import explain_validation_error
 from partnerboost_skill.server.action_results import read_result, write_result
-from partnerboost_skill.server.output_models import ActionResult, WriteResult, output_schema
+from partnerboost_skill.server.output_models import WriteResult
 from partnerboost_skill.server.paging_envelope import default_page_size, with_defaults
 from partnerboost_skill.server.state import ServerState
 from partnerboost_skill.server.tool_base import ServerTool, ToolContext, ToolError, make_tool
 from partnerboost_tools.base import Action
 
+CONFIRM = "confirm"
+DRY_RUN = "dry_run"
+CONFIRM_HELP = ("Set true only after the user approved exactly these parameters; without it the tool returns "
+                "a preview and sends nothing.")
 WRITE_FLAGS: dict[str, dict[str, Any]] = {
-    "dry_run": {
+    DRY_RUN: {
         "type": "boolean",
         "description": "Preview what would be sent without sending it. This is what happens unless "
         "confirm is true; set dry_run: true to force a preview even with confirm.",
     },
-    "confirm": {
-        "type": "boolean",
-        "default": False,
-        "description": "Set true only after the user approved exactly these parameters; without it the "
-        "tool returns a preview and sends nothing.",
-    },
+    CONFIRM: {"type": "boolean", "default": False, "description": CONFIRM_HELP},
 }
 
 
@@ -100,71 +104,84 @@ def validate_action(action_cls: type[Action], arguments: dict[str, Any]) -> Acti
         raise ToolError(explain_validation_error(action_cls, exc)) from None
 
 
-def _flag(arguments: dict[str, Any], name: str, default: bool) -> bool:
+def flag(value: Any, name: str, tool: str) -> bool:
     """A write flag: only a JSON boolean counts — "true" as a string is no confirmation (nothing is sent)."""
-    value = arguments.pop(name, default)
     if not isinstance(value, bool):
         shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:40]}…"
-        raise ToolError(f"Invalid parameters: {name}: must be the JSON boolean true or false, not "
+        raise ToolError(f"Invalid parameters for {tool}: {name}: must be the JSON boolean true or false, not "
                         f"{type(value).__name__} {shown}; nothing was sent.")
     return value
 
 
-def _write_message(action_cls: type[Action], confirm: bool) -> str:
-    again = (f"To perform it, call {action_cls.tool_name} again with the same arguments plus "
-             '"confirm": true (and no "dry_run": true), after the user approved exactly these parameters.')
+def _write_message(again: str, confirm: bool) -> str:
     if confirm:
         return f"Not sent: dry_run is true. {again}"
     return f"Preview only: nothing was sent. {again}"
 
 
-def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
-    async def handle(arguments: dict[str, Any], ctx: ToolContext) -> CallToolResult:
-        named = with_defaults(action_cls, arguments)
-        action = validate_action(action_cls, named)
+async def run_read(action_cls: type[Action], state: ServerState, arguments: dict[str, Any]) -> CallToolResult:
+    named = with_defaults(action_cls, arguments)
+    action = validate_action(action_cls, named)
+    with answer_deadline(state.settings.deadline_seconds):
+        data = await state.connection.source.call(action)
+    if action_cls.paging is not None:
+        verified_records(data, action_cls.paging, action.tool_name)  # null or {} is an error, not a page
+    return read_result(action, named, data, state.notice())
+
+
+async def run_write(
+    action_cls: type[Action], state: ServerState, arguments: dict[str, Any], *, confirm: bool, dry_run: bool,
+    again: str,
+) -> CallToolResult:
+    """Preview, or (confirm and not dry_run) send once; `again` tells how to perform a previewed write."""
+    action = validate_action(action_cls, with_defaults(action_cls, arguments))
+    perform = confirm and not dry_run
+    data = None
+    if perform:
         with answer_deadline(state.settings.deadline_seconds):
             data = await state.connection.source.call(action)
-        if action_cls.paging is not None:
-            verified_records(data, action_cls.paging, action.tool_name)  # null or {} is an error, not a page
-        return read_result(action, named, data, state.notice())
+    notice = state.notice()
+    return write_result(WriteResult(
+        action=action.tool_name,
+        endpoint=action.describe_endpoint(),
+        demo=notice is not None,
+        notice=notice,
+        performed=perform,
+        params=action.to_wire(),
+        data=data,
+        message="Sent to PartnerBoost (writes are never retried automatically)."
+        if perform else _write_message(again, confirm),
+    ))
 
-    return _tool(action_cls, handle, output_schema(ActionResult))
+
+def read_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
+    async def handle(arguments: dict[str, Any], ctx: ToolContext) -> CallToolResult:
+        return await run_read(action_cls, state, arguments)
+
+    return _tool(action_cls, handle)
 
 
 def write_tool(action_cls: type[Action], state: ServerState) -> ServerTool:
+    name = action_cls.tool_name
+    again = (f"To perform it, call {name} again with the same arguments plus \"confirm\": true (and no "
+             "\"dry_run\": true), after the user approved exactly these parameters.")
+
     async def handle(arguments: dict[str, Any], ctx: ToolContext) -> CallToolResult:
         remaining = dict(arguments)
-        confirm = _flag(remaining, "confirm", False)
-        dry_run = _flag(remaining, "dry_run", not confirm)
-        action = validate_action(action_cls, with_defaults(action_cls, remaining))
-        perform = confirm and not dry_run
-        data = None
-        if perform:
-            with answer_deadline(state.settings.deadline_seconds):
-                data = await state.connection.source.call(action)
-        notice = state.notice()
-        return write_result(WriteResult(
-            action=action.tool_name,
-            endpoint=action.describe_endpoint(),
-            demo=notice is not None,
-            notice=notice,
-            performed=perform,
-            params=action.to_wire(),
-            data=data,
-            message="Sent to PartnerBoost (writes are never retried automatically)."
-            if perform else _write_message(action_cls, confirm),
-        ))
+        confirm = flag(remaining.pop(CONFIRM, False), CONFIRM, name)
+        dry_run = flag(remaining.pop(DRY_RUN, not confirm), DRY_RUN, name)
+        return await run_write(action_cls, state, remaining, confirm=confirm, dry_run=dry_run, again=again)
 
-    return _tool(action_cls, handle, output_schema(WriteResult))
+    return _tool(action_cls, handle)
 
 
-def _tool(action_cls: type[Action], handle: Any, schema: dict[str, Any]) -> ServerTool:
+def _tool(action_cls: type[Action], handle: Any) -> ServerTool:
     return make_tool(
         name=action_cls.tool_name,
         title=tool_title(action_cls),
         description=tool_description(action_cls),
         input_schema=tool_input_schema(action_cls),
-        output_schema=schema,
+        output_schema=None,
         annotations=tool_annotations(action_cls),
         handler=handle,
     )

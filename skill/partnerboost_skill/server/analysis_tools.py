@@ -23,7 +23,7 @@ from partnerboost_skill.questions import QUESTIONS, Context, Question, QuestionI
 from partnerboost_skill.render import i18n
 from partnerboost_skill.server import summaries
 from partnerboost_skill.server.output_cap import MAX_TEXT_BYTES, json_text, shrink_lists, size_of
-from partnerboost_skill.server.output_models import UntitledJsonSchema, output_schema
+from partnerboost_skill.server.output_models import UntitledJsonSchema, compact_output_schema
 from partnerboost_skill.server.progress_source import ProgressSource
 from partnerboost_skill.server.state import ServerState
 from partnerboost_skill.server.tool_base import ServerTool, ToolContext, ToolError, make_tool, result
@@ -116,7 +116,7 @@ def analysis_tool(spec: Question[Any, Any], state: ServerState) -> ServerTool:
         title=spec.title,
         description=spec.description,
         input_schema=input_schema(spec.input_model),
-        output_schema=output_schema(wrapped),
+        output_schema=compact_output_schema(wrapped),
         annotations=ToolAnnotations(title=spec.title, **ANNOTATIONS),
         handler=handle,
     )

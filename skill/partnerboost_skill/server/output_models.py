@@ -60,3 +60,42 @@ class WriteResult(BaseModel):
     params: dict[str, Any] = Field(description="the parameters exactly as sent (or as they would be sent)")
     data: Any = Field(default=None, description="PartnerBoost's answer when performed")
     message: str
+
+
+SCHEMA_NOISE = ("title", "description", "default")
+
+
+def compact_output_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A short, exact output schema: every top-level field with its type; a nested object as an object with
+    the keys it always has (its own field types are in docs/contracts.md and the metric glossary).
+
+    The full schema of a result would cost several KB of the tool list a model reads on every turn; this
+    one still validates every answer (clients check structured content against it).
+    """
+    full = output_schema(model)
+    defs: dict[str, Any] = full.get("$defs", {})
+
+    def shallow(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            target = defs[node["$ref"].rsplit("/", 1)[-1]]
+            keys = target.get("required")
+            return {"type": "object", "required": keys} if keys else {"type": "object"}
+        kept = {key: value for key, value in node.items() if key not in SCHEMA_NOISE}
+        for key in ("items", "additionalProperties"):
+            if isinstance(kept.get(key), dict):
+                kept[key] = shallow(kept[key])
+        if "anyOf" in kept:
+            kept["anyOf"] = [shallow(branch) for branch in kept["anyOf"]]
+        return kept
+
+    compact: dict[str, Any] = {
+        "type": "object",
+        "properties": {name: shallow(node) for name, node in full["properties"].items()},
+    }
+    if full.get("required"):
+        compact["required"] = full["required"]
+    if full.get("additionalProperties") is False:
+        compact["additionalProperties"] = False
+    return compact
