@@ -45,7 +45,7 @@ PERIOD_HELP = ("A period phrase in English or Chinese: 'last month', 'last three
                "The answer echoes the exact range and time zone.")
 GROUP_BY_HELP = "How to group: channel_type, partner, partner_type, country, device, month or medium."
 LANG_HELP = "Language of the text summary: en, or zh for Chinese (same structured result)."
-FIRST_CHOICE = "FIRST CHOICE for questions about"
+FIRST_CHOICE = "FIRST CHOICE for PartnerBoost questions about"
 
 
 @dataclass(frozen=True)

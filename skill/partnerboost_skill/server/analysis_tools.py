@@ -40,7 +40,9 @@ def output_model(result_model: type[Answer]) -> type[BaseModel]:
 
 
 def input_schema(model: type[QuestionInput]) -> dict[str, Any]:
-    return model.model_json_schema(schema_generator=UntitledJsonSchema)
+    schema = model.model_json_schema(schema_generator=UntitledJsonSchema)
+    schema.pop("title", None)  # the model's class name says nothing to a model
+    return schema
 
 
 ANNOTATIONS = dict(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True)

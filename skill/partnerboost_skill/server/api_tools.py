@@ -43,9 +43,9 @@ from partnerboost_tools.catalogue import ACTIONS, UnknownAction, get_action
 SEARCH = "search_api_actions"
 RUN = "run_api_action"
 WRITE = "run_api_write"
-ANALYSIS_FIRST = ("Only for records the analysis tools (check_bill, compare_periods, monitor_orders, "
-                  "partner_media, review_performance) do not cover: they answer questions about performance, "
-                  "orders, bills and partners better.")
+ANALYSIS_FIRST = "Call the analysis tools first; this is for records they do not cover."
+"""Deliberately without the analysis topics' words, so a lexical tool search (OpenClaw's) ranks the analysis
+tools above these for a merchant's question."""
 MAX_LISTED = 25
 
 
@@ -86,7 +86,9 @@ def _validated(model: type[BaseModel], arguments: dict[str, Any], tool: str) -> 
 
 
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    return model.model_json_schema(schema_generator=UntitledJsonSchema)
+    schema = model.model_json_schema(schema_generator=UntitledJsonSchema)
+    schema.pop("title", None)
+    return schema
 
 
 # --- search_api_actions --------------------------------------------------------------------------------
@@ -188,8 +190,8 @@ def search_tool(state: ServerState, selection: Selection) -> ServerTool:
     return make_tool(
         name=SEARCH,
         title="Find an API action and its parameters",
-        description=(f"Finds the raw PartnerBoost API actions this server runs ({', '.join(served)}) by "
-                     f"words or family, and gives one action's parameters, for {RUN}. {ANALYSIS_FIRST}"),
+        description=(f"Finds raw PartnerBoost API actions ({', '.join(served)}) by words or family and shows "
+                     f"one action's parameters, for {RUN}. {ANALYSIS_FIRST}"),
         input_schema=_schema(SearchInput),
         output_schema=None,
         annotations=ToolAnnotations(title="Find an API action", read_only_hint=True, destructive_hint=False,
@@ -227,9 +229,9 @@ def run_tool(state: ServerState, selection: Selection) -> ServerTool:
     return make_tool(
         name=RUN,
         title="Run a raw API read",
-        description=(f"Runs one raw PartnerBoost API read action and returns its answer as JSON: one small "
-                     f"page with page.next_arguments for the next. Find the action and its parameters with "
-                     f"{SEARCH}. {ANALYSIS_FIRST}"),
+        description=(f"Runs one raw PartnerBoost API read action (found with {SEARCH}) and returns its JSON "
+                     "answer, one small page at a time (page.next_arguments for the next). "
+                     f"{ANALYSIS_FIRST}"),
         input_schema=_schema(RunInput),
         output_schema=None,
         annotations=ToolAnnotations(title="Run a raw API read", read_only_hint=True, destructive_hint=False,
