@@ -4,6 +4,7 @@ defaults from it."""
 from __future__ import annotations
 
 import pytest
+from mcp import Client
 
 from partnerboost_skill import routing
 from partnerboost_skill.cli import build_parser
@@ -51,8 +52,8 @@ def test_the_defaults_live_in_the_input_model_only() -> None:
 
 @pytest.mark.anyio
 async def test_each_question_is_an_mcp_tool_with_its_input_models_parameters() -> None:
-    server = build_server(Settings())
-    tools = {tool.name: tool for tool in await server.list_tools()}
+    async with Client(build_server(Settings())) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     for question in QUESTIONS:
         schema = tools[question.tool].input_schema
         assert list(schema["properties"]) == list(question.input_model.model_fields)
