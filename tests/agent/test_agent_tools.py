@@ -33,14 +33,16 @@ async def test_every_tool_keeps_its_name_schema_and_description_in_the_servers_o
         assert tool["description"].startswith(mcp_tool.description)
         assert ("only previews the write" in tool["description"]) == is_write_tool(mcp_tool)
     writes = [tool.name for tool in listed if is_write_tool(tool)]
-    assert "brand_create_order" in writes and "merchant_list_transactions" not in writes
+    assert "brand_create_order" in writes and "run_api_write" in writes
+    assert "merchant_list_transactions" not in writes and "run_api_action" not in writes
     assert [("cache_control" in tool) for tool in converted] == [False] * (len(converted) - 1) + [True]
 
 
 async def test_the_model_reads_the_summary_and_the_structured_result_once(small_world: World) -> None:
     async with Client(server_on(small_world)) as client:
         review = tool_output(await client.call_tool("review_performance", {"period": "last month"}))
-        page = tool_output(await client.call_tool("merchant_list_transactions", {"page_size": 2}))
+        page = tool_output(await client.call_tool("run_api_action", {"action": "merchant_list_transactions",
+                                                                     "arguments": {"page_size": 2}}))
     assert review.text.startswith("Demo data") and "Structured result (JSON):" in review.text
     summary, structured = review.text.split("\n\nStructured result (JSON):\n")
     assert "**Performance review" in summary

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import anthropic
 from mcp import Client
-from mcp.server.mcpserver import MCPServer
+from mcp.server.lowlevel import Server
 from mcp.types import Tool
 from pydantic import ValidationError
 
@@ -381,7 +381,7 @@ def secrets_for(settings: Settings, *extra: str | None) -> list[str]:
 
 
 @asynccontextmanager
-async def open_agent(settings: Settings, api_key: str, *, server: MCPServer | None = None,
+async def open_agent(settings: Settings, api_key: str, *, server: Server[Any] | None = None,
                      extra_secrets: Sequence[str] = ()) -> AsyncIterator[Agent]:
     """An agent over `server` (default: `build_server(settings)`, the same server `partnerboost serve` runs).
 
