@@ -201,6 +201,6 @@ async def test_a_repeating_listing_without_totals_stops_and_says_so() -> None:
 async def test_the_raw_list_tool_refuses_a_null_page(world: World) -> None:
     server = build_server(Settings(), connect=connect_with(lying(world, lying_data="null"), max_retries=1))
     async with Client(server) as client:
-        result = await client.call_tool("merchant_list_transactions", {})
+        result = await client.call_tool("run_api_action", {"action": "merchant_list_transactions"})
     text = "".join(block.text for block in result.content if block.type == "text")
     assert result.is_error and "data: null" in text, text
