@@ -110,7 +110,7 @@ async def newcomer(base: str) -> tuple[bool, str, float]:
         async with httpx2.AsyncClient(timeout=60) as http, \
                 Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client:
             tools = (await client.list_tools()).tools
-            result = await client.call_tool("merchant_current_plan", {})
+            result = await client.call_tool("run_api_action", {"action": "merchant_current_plan"})
         ok = bool(tools) and not result.is_error
         said = f"initialize: a session; SDK client: {len(tools)} tools listed, merchant_current_plan answered"
         return ok, said, time.monotonic() - started

@@ -152,7 +152,7 @@ def tool_calls(home: Path, args: argparse.Namespace) -> None:
     (period, _), (word, _), (confirm, _) = results
     print(f"500,000-character period: error {period.is_error}, {len(text(period)):,} characters back")
     print(f"900,000-character word: error {word.is_error}: {text(word)[:160]}")
-    performed = (confirm.structured_content or {}).get("performed") if not confirm.is_error else False
+    performed = json.loads(text(confirm)).get("performed") if not confirm.is_error else False
     shown = text(confirm)[:160] if confirm.is_error else json.dumps({"performed": performed})
     print(f'confirm: "true" (a string) on brand_void_order: write performed: {performed} ({shown})')
 
