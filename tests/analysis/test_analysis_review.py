@@ -15,6 +15,7 @@ from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.review import chance_of_at_least, review_performance
 from partnerboost_skill.periods import resolve_period
 from partnerboost_skill.records.frames import clicks_frame, empty_clicks
+from partnerboost_skill.render import i18n
 from partnerboost_skill.sandbox import bulk_records as sandbox_records
 from partnerboost_skill.sandbox.world import World
 
@@ -204,7 +205,9 @@ def test_each_rule_fires_on_a_programme_built_for_it() -> None:
     assert by_kind["watch"].evidence["void_rate"] == pytest.approx(1 / 3, abs=1e-6)
     assert by_kind["cut"].evidence["roas"] == 5.0
     assert by_kind["concentration"].evidence["share_of_sales"] == pytest.approx(3000 / 7500, abs=1e-6)
-    assert all(r.rule and r.action for r in result.recommendations)
+    # the result carries codes and figures; what to do is worded by the renderer, in both languages
+    assert all(set(i18n.ACTIONS[r.kind]) == {"en", "zh"} for r in result.recommendations)
+    assert "rule" not in result.model_dump()["recommendations"][0]
 
 
 def test_no_rule_fires_on_a_balanced_programme() -> None:

@@ -118,12 +118,13 @@ class Concentration(_Model):
 
 
 class Recommendation(_Model):
+    """What to do about one group, and the figures that triggered it. The rule each kind follows is
+    PerformanceReview.thresholds; what to do is worded by render (i18n.ACTIONS), in the answer's language."""
+
     kind: RecommendationKind
     group: str
     label: str
     currency: str | None = None
-    rule: str
-    action: str
     evidence: Evidence
 
 

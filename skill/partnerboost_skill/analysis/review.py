@@ -59,17 +59,6 @@ MIN_CLICKS_FOR_MEDIAN = 100
 MAX_PER_KIND = 5
 """At most this many recommendations of each kind, strongest first."""
 
-ACTIONS: dict[str, str] = {
-    "scale": "scale: give it more placement (featured slots, new creatives, a higher commission tier to "
-    "secure volume)",
-    "fix": "fix: check landing pages, links, stock and coupons before paying for more of this traffic",
-    "watch": "watch: review the voided orders (returns, fraud) and hold commission until they validate",
-    "cut": "cut or renegotiate: lower the commission rate or move it to a lower tier",
-    "concentration": "diversify: recruit and grow comparable partners so one relationship is not a single "
-    "point of failure",
-}
-"""What each kind of recommendation suggests doing."""
-
 THRESHOLDS: dict[str, float] = {
     "scale_min_roas": SCALE_MIN_ROAS,
     "scale_min_growth": SCALE_MIN_GROWTH,
@@ -201,9 +190,6 @@ def recommend(
                     group=entry.partner_id,
                     label=entry.partner_name,
                     currency=entry.currency,
-                    rule=f"one partner brings ≥ {CONCENTRATION_MAX_SHARE:.0%} of {entry.currency} sales "
-                    f"(≥ {CONCENTRATION_MIN_ORDERS} valid orders in {entry.currency})",
-                    action=ACTIONS["concentration"],
                     evidence={
                         "share_of_sales": entry.share_of_sales,
                         "partners_with_sales": entry.partners_with_sales,
@@ -247,10 +233,6 @@ def _group_rules(
                     group=group.key,
                     label=group.label,
                     currency=currency,
-                    rule=f"ROAS ≥ {SCALE_MIN_ROAS:g}, conversion ≥ the median group's, sales up ≥ "
-                    f"{SCALE_MIN_GROWTH:.0%} on ≥ {SCALE_MIN_VALID_ORDERS} orders and ≥ "
-                    f"{SCALE_MIN_SHARE_OF_SALES:.0%} of {currency} sales",
-                    action=ACTIONS["scale"],
                     evidence={
                         "roas": figures.roas,
                         "conversion_rate": conversion,
@@ -279,9 +261,6 @@ def _group_rules(
                     group=group.key,
                     label=group.label,
                     currency=None,
-                    rule=f"≥ {FIX_MIN_CLICKS} clicks but conversion ≤ "
-                    f"{FIX_MAX_CONVERSION_VS_MEDIAN:g}× the median group's",
-                    action=ACTIONS["fix"],
                     evidence={
                         "clicks": group.clicks,
                         "valid_orders": group.valid_orders,
@@ -308,9 +287,6 @@ def _group_rules(
                     group=group.key,
                     label=group.label,
                     currency=None,
-                    rule=f"void rate ≥ {WATCH_MIN_VOID_RATE:.0%} over ≥ {WATCH_MIN_ORDERS} orders, and "
-                    f"< {WATCH_MAX_CHANCE:.0%} likely at the programme's void rate",
-                    action=ACTIONS["watch"],
                     evidence={
                         "void_rate": group.void_rate,
                         "void_orders": group.void_orders,
@@ -339,8 +315,6 @@ def _group_rules(
                         group=group.key,
                         label=group.label,
                         currency=currency,
-                        rule=f"ROAS < {CUT_MAX_ROAS:g} on ≥ {CUT_MIN_COMMISSION_SHARE:.0%} of the commission",
-                        action=ACTIONS["cut"],
                         evidence={
                             "roas": figures.roas,
                             "commission": str(figures.commission),

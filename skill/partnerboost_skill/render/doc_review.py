@@ -80,11 +80,7 @@ def _evidence(rec: Recommendation, lang: Lang) -> str:
 
 
 def _action(rec: Recommendation, lang: Lang) -> Part:
-    known = i18n.name(i18n.ACTIONS, rec.kind, lang)
-    if known:
-        return known
-    _, sep, rest = rec.action.partition(": ")
-    return rest if sep else rec.action
+    return i18n.ACTIONS[rec.kind][lang]
 
 
 MAX_PER_LINE = 3
