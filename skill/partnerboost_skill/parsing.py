@@ -288,11 +288,11 @@ def parse_time(value: Any, tz: tzinfo | str = UTC) -> datetime | None:
         return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
     if "," in text or text.endswith(("GMT", "UTC")):
         try:
-            parsed = parsedate_to_datetime(text)
+            dated: datetime | None = parsedate_to_datetime(text)
         except (TypeError, ValueError):
-            parsed = None
-        if parsed is not None:
-            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+            dated = None
+        if dated is not None:
+            return (dated if dated.tzinfo else dated.replace(tzinfo=UTC)).astimezone(UTC)
     raise ValueError(
         f"cannot read {_show(value)} as a time; expected Unix seconds, YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS', "
         "MM-DD-YYYY, YYYYMMDD, ISO 8601 or an RFC 1123 date"

@@ -57,6 +57,7 @@ def to_datetime(value: Any) -> datetime:
             return datetime(year, month, day, tzinfo=UTC)
         if _DIGITS.match(text):
             return to_datetime(int(text))
+        parsed: datetime | None
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:

@@ -90,10 +90,11 @@ def _coverage_of(
     """How bills are matched with orders, and per bill what its orders add up to."""
     if orders.empty or (orders["bill_id"].astype(str) != "").any():
         return "bill_id", _coverage(orders, chosen["bill_id"].astype(str)), None
-    for basis, bill_column, order_column in (
+    bases: tuple[tuple[MatchedBy, str, str], ...] = (
         ("medium", "medium", "medium"),
         ("partner", "partner_id", "partner_id"),
-    ):
+    )
+    for basis, bill_column, order_column in bases:
         bill_keys = set(chosen[bill_column].astype(str)) - {""}
         if bill_keys and bill_keys & set(orders[order_column].astype(str)):
             best: tuple[int, pd.DataFrame, str] | None = None
@@ -103,7 +104,7 @@ def _coverage_of(
                 if best is None or matching > best[0]:
                     best = (matching, coverage, zone)
             assert best is not None
-            return basis, best[1], best[2]  # type: ignore[return-value]
+            return basis, best[1], best[2]
     return "currency", pd.DataFrame(columns=["commission", "valid", "void", "currencies"]), None
 
 
@@ -136,7 +137,7 @@ def _coverage_by_month(
     for bill in chosen.to_dict("records"):
         key = (str(bill[bill_column]), str(bill["month"]), str(bill["currency"]))
         if key in grouped.index:
-            found = grouped.loc[key]
+            found = grouped.loc[[key]].iloc[0]
             rows[str(bill["bill_id"])] = {
                 "commission": int(found["commission"]),
                 "valid": int(found["valid"]),
@@ -219,7 +220,7 @@ def _lines(
     discrepancies: list[Discrepancy] = []
     for bill in chosen.to_dict("records"):
         bill_id = str(bill["bill_id"])
-        found = coverage.loc[bill_id] if bill_id in coverage.index else None
+        found = coverage.loc[[bill_id]].iloc[0] if bill_id in coverage.index else None
         expected = int(found["commission"]) if found is not None else 0
         counted = int(found["valid"]) if found is not None else 0
         voided = int(found["void"]) if found is not None else 0
@@ -286,16 +287,16 @@ def _totals_by_status(chosen: pd.DataFrame) -> list[BillTotal]:
     grouped = chosen.groupby(["status", "currency"])["commission_cents"].agg(["size", "sum"])
     return [
         BillTotal(
-            status=str(status),
-            currency=str(currency),
+            status=str(key[0]),
+            currency=str(key[1]),
             bills=int(row["size"]),
             amount=metrics.money(int(row["sum"])),
         )
-        for (status, currency), row in grouped.iterrows()
+        for key, row in zip(grouped.index.tolist(), grouped.to_dict("records"), strict=True)
     ]
 
 
 def _time(value: object) -> datetime | None:
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
-        return None
-    return pd.Timestamp(value).to_pydatetime()  # type: ignore[arg-type]
+    if isinstance(value, datetime) and value is not pd.NaT:
+        return pd.Timestamp(value).to_pydatetime()
+    return None

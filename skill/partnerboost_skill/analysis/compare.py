@@ -68,7 +68,7 @@ def compare_periods(
         changes=changes(side_a[0], side_b[0]),
         group_by=group_by,
         groups=groups,
-        notes=notes,  # type: ignore[arg-type]
+        notes=notes,
     )
 
 
@@ -136,13 +136,10 @@ def _change(
 ) -> MetricChange:
     difference: Decimal | float | int | None = None
     if a is not None and b is not None:
-        difference = (
-            a - b
-            if type(a) is type(b) or (isinstance(a, int) and isinstance(b, int))
-            else round(float(a) - float(b), 6)
-        )
-        if isinstance(difference, float):
-            difference = round(difference, 6)
+        if (isinstance(a, Decimal) and isinstance(b, Decimal)) or (isinstance(a, int) and isinstance(b, int)):
+            difference = a - b
+        else:
+            difference = round(float(a) - float(b), 6)
     return MetricChange(
         metric=name, currency=currency, a=a, b=b, difference=difference, change=metrics.change(a, b)
-    )  # type: ignore[arg-type]
+    )

@@ -251,7 +251,8 @@ def _rows_by_key(table: pd.DataFrame | None) -> dict[str, dict[str, dict[str, in
     if table is None or table.empty:
         return result
     for (key, currency), row in zip(table.index, table.to_dict("records"), strict=True):
-        result.setdefault(str(key), {})[str(currency)] = {name: int(value) for name, value in row.items()}
+        figures = {str(name): int(value) for name, value in row.items()}
+        result.setdefault(str(key), {})[str(currency)] = figures
     return result
 
 
@@ -260,7 +261,7 @@ def _collapse(table: pd.DataFrame | None) -> dict[str, dict[str, int]]:
         return {}
     summed = table.groupby(level="currency").sum()
     return {
-        str(currency): {name: int(value) for name, value in row.items()}
+        str(currency): {str(name): int(value) for name, value in row.items()}
         for currency, row in zip(summed.index, summed.to_dict("records"), strict=True)
     }
 
@@ -318,7 +319,8 @@ def clicks_by_group(
     if group_by == "month":
         start_months = local_months(rows["start"], timezone)
         end_months = local_months(rows["end"] - pd.Timedelta(microseconds=1), timezone)
-        keys = np.where(start_months == end_months, start_months, None)
+        nothing = np.full(len(start_months), None, dtype=object)
+        keys = np.where(start_months == end_months, start_months, nothing)
     elif (
         group_by == "channel_type"
         and (rows["channel_type"].astype(str) != "").any()

@@ -410,7 +410,7 @@ def _abnormal_orders(
                 ),
                 status=str(record["status"]),
                 flags=[
-                    OrderFlag(code=code, detail=flags[code][1][int(position)])  # type: ignore[arg-type]
+                    OrderFlag(code=code, detail=flags[code][1][int(position)])
                     for code in _ANOMALY_ORDER
                     if flags[code][0][position]
                 ],

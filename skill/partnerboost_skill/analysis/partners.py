@@ -8,7 +8,9 @@ media are derived from the period's orders and clicks, so only media with activi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -115,7 +117,11 @@ def _figures(
     attributes: dict[str, str], joined_at: object, activity: Activity | None, clicks_known: bool
 ) -> MediumFigures:
     activity = activity or Activity(clicks=0 if clicks_known else None)
-    joined = None if joined_at is None or pd.isna(joined_at) else pd.Timestamp(joined_at).to_pydatetime()  # type: ignore[arg-type]
+    joined = (
+        pd.Timestamp(joined_at).to_pydatetime()
+        if isinstance(joined_at, pd.Timestamp | datetime) and joined_at is not pd.NaT
+        else None
+    )
     return MediumFigures(
         **attributes,
         joined_at=joined,
@@ -222,13 +228,17 @@ def _shares_adding_to_one(counts: list[int], digits: int = 6) -> list[float]:
     return [unit / scale for unit in units]
 
 
+def _rank(currency: str, medium: MediumFigures) -> tuple[Decimal, str]:
+    return -medium.sales[currency], medium.name
+
+
 def _top(media: list[MediumFigures]) -> dict[str, list[MediumFigures]]:
     currencies = sorted({currency for m in media for currency in m.sales})
     top: dict[str, list[MediumFigures]] = {}
     for currency in currencies:
         ranked = sorted(
             (m for m in media if m.sales.get(currency, Decimal(0)) > 0),
-            key=lambda m, c=currency: (-m.sales[c], m.name),
+            key=partial(_rank, currency),
         )
         top[currency] = ranked[:TOP_CONTRIBUTORS]
     return top

@@ -119,7 +119,7 @@ def review_performance(
     return PerformanceReview(
         period=PeriodEcho.of(period),
         previous_period=PeriodEcho.of(previous),
-        group_by=group_by,  # type: ignore[arg-type]
+        group_by=group_by,
         totals=totals,
         previous_totals=previous_totals,
         groups=groups,
@@ -278,7 +278,7 @@ def _group_rules(
         and group.void_rate >= WATCH_MIN_VOID_RATE
         else None
     )
-    if chance is not None and chance < WATCH_MAX_CHANCE:
+    if chance is not None and chance < WATCH_MAX_CHANCE and group.void_rate is not None:
         found.append(
             (
                 group.void_rate,

@@ -10,7 +10,7 @@ import argparse
 import json
 from datetime import UTC, datetime
 
-from partnerboost_skill.analysis.results import Answer, PeriodComparison
+from partnerboost_skill.analysis.results import Answer, PeriodComparison, PeriodEcho
 from partnerboost_skill.commands import chat_cmd
 from partnerboost_skill.commands.answer_cmds import Request, add_output_options, request, run_answer
 from partnerboost_skill.commands.common import UsageError
@@ -33,8 +33,8 @@ def _what(chosen: Request, lang: Lang) -> str:
 
 
 def _range(result: Answer, lang: Lang) -> str:
-    def label(period: object) -> str:
-        return i18n.period_label(period.start, period.end, period.label, lang)  # type: ignore[attr-defined]
+    def label(period: PeriodEcho) -> str:
+        return i18n.period_label(period.start, period.end, period.label, lang)
 
     text = label(result.period)
     if isinstance(result, PeriodComparison):
@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
 
     def understood(chosen: Request, result: Answer) -> str:
         line = understood_line(routes[-1], chosen, result, lang)
-        return "".join(part if isinstance(part, str) else str(part.value) for part in line.content)
+        return "".join(part if isinstance(part, str) else str(part.value) if isinstance(part, Data) else ""
+                       for part in line.content)
 
     return run_answer(args, make_request, lang=lang, preamble=preamble, understood=understood)
 

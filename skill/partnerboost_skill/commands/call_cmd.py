@@ -71,10 +71,12 @@ def parse_params(action: type[Action], params_json: str | None, pairs: list[str]
         key, sep, raw = pair.partition("=")
         if not sep or not key:
             raise UsageError(f"--param expects key=value, got {pair!r}.")
+        parsed: Any
         try:
-            value: Any = json.loads(raw)
+            parsed = json.loads(raw)
         except json.JSONDecodeError:
-            value = raw
+            parsed = raw
+        value = parsed
         if _is_list_field(action, key) and not isinstance(value, list):
             value = [v.strip() for v in str(value).split(",") if v.strip()]
         add(key, value, "--param")

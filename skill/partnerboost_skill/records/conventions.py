@@ -32,7 +32,7 @@ def checked_fields(fields: Mapping[str, Mapping[str, str]]) -> dict[str, dict[st
     """The config file's [fields] table, every kind and column checked against the record contracts."""
     checked: dict[str, dict[str, str]] = {}
     for kind, names in fields.items():
-        contract = CONTRACTS.get(kind)  # type: ignore[call-overload]
+        contract = next((c for name, c in CONTRACTS.items() if name == kind), None)
         if contract is None:
             raise ConfigError(f"[fields.{kind}] in the config file is not a record kind; use one of "
                               f"{', '.join(CONTRACTS)}")

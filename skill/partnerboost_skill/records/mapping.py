@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -68,7 +69,7 @@ def flatten(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame()
     probe = (records[0], records[len(records) // 2], records[-1])
     if any(isinstance(value, dict) for record in probe for value in record.values()):
-        return pd.json_normalize(list(records), sep=".")
+        return pd.json_normalize([dict(record) for record in records], sep=".")
     return pd.DataFrame.from_records(list(records))
 
 
@@ -111,7 +112,7 @@ def map_fields(
     for candidate in contract.fields:
         if candidate.column in result.keys:
             continue
-        found = _choose(candidate, keys, forms, last_counts, lambda key, c=candidate: usable(c, key))
+        found = _choose(candidate, keys, forms, last_counts, partial(usable, candidate))
         if not found:
             continue
         result.keys[candidate.column] = found[0]

@@ -65,9 +65,8 @@ def _categorical(values: pd.Series, convert: Callable[[Any], str]) -> pd.Series:
     labels = np.array([*(convert(value) for value in np.asarray(uniques, dtype=object)), ""], dtype=object)
     codes = np.where(codes < 0, len(labels) - 1, codes)
     unique_labels, inverse = np.unique(labels.astype(str), return_inverse=True)
-    return pd.Series(
-        pd.Categorical.from_codes(inverse[codes].astype(np.int32), [str(x) for x in unique_labels])
-    )
+    categories = pd.Index([str(x) for x in unique_labels])
+    return pd.Series(pd.Categorical.from_codes(inverse[codes].astype(np.int32), categories))
 
 
 def blank(n: int) -> pd.Series:

@@ -88,14 +88,18 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
 
 
+def _side(rule: str) -> Literal["l", "r"]:
+    """A Markdown table's alignment row cell ('---:' right, anything else left)."""
+    return "r" if rule.endswith(":") and not rule.startswith(":") else "l"
+
+
 def _table(lines: list[str], fmt: Format) -> Table | None:
     if len(lines) < 2 or not _TABLE_RULE.match(lines[1]):
         return None
     headers = _cells(lines[0])
     rules = _cells(lines[1])
-    align = tuple("r" if rule.endswith(":") and not rule.startswith(":") else "l" for rule in rules)
     width = len(headers)
-    align = (align + ("l",) * width)[:width]
+    align = tuple(_side(rule) for rule in [*rules, *[""] * width][:width])
 
     def cell(value: str) -> str:
         return value.replace("**", "").replace("`", "") if fmt == "discord" else value

@@ -244,16 +244,16 @@ def _review_figure(review: PerformanceReview, lang: Lang, top: int, fonts: list[
     right.barh(positions, roas_values, color=_ROAS, height=0.6)
     right.set_xlabel(_label("roas_axis", lang), fontsize=FONT)
     right.set_xlim(0, max(roas_values, default=1) * 1.35 or 1)
-    for y, value in zip(positions, roas, strict=True):
-        label = " n/a" if value is None else f" {value:.1f}"
-        right.text(value or 0.0, y, label, va="center", fontsize=FONT - 1)
+    for y, ratio in zip(positions, roas, strict=True):
+        label = " n/a" if ratio is None else f" {ratio:.1f}"
+        right.text(ratio or 0.0, y, label, va="center", fontsize=FONT - 1)
     for axis in (left, right):
         axis.spines[["top", "right"]].set_visible(False)
         axis.tick_params(axis="x", labelsize=FONT - 3)
         _few_ticks(axis)
-    group = i18n.name(i18n.GROUP_NAMES, review.group_by, lang) or review.group_by
+    grouped_by = i18n.name(i18n.GROUP_NAMES, review.group_by, lang) or review.group_by
     period = i18n.period_label(review.period.start, review.period.end, review.period.label, lang)
-    figure.suptitle(f"{_label('review_title', lang, group=group)}\n{period} ({review.period.timezone})",
+    figure.suptitle(f"{_label('review_title', lang, group=grouped_by)}\n{period} ({review.period.timezone})",
                     fontsize=FONT + 3, fontweight="bold")
     return figure
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from partnerboost_skill.analysis.results import BillCheck, Discrepancy
 from partnerboost_skill.render import doc_common as common
 from partnerboost_skill.render import i18n
-from partnerboost_skill.render.blocks import Bullets, Data, Document, Line, Table, Title
+from partnerboost_skill.render.blocks import Bullets, Data, Document, Line, Parts, Table, Title
 from partnerboost_skill.render.i18n import Lang
 
 _STATUS_ORDER = ("overdue", "pending", "paid")
@@ -81,7 +81,9 @@ def bill_document(check: BillCheck, lang: Lang) -> Document:
         doc.add(Line((i18n.text("no_bills", lang, month=check.month),)))
         common.notes(doc, check, lang, skip=(f"no bills for {check.month}",))
         return doc
-    items = [(i18n.text("bill_headline", lang, bills=i18n.count(len(check.bills)), month=check.month),)]
+    items: list[Parts] = [
+        (i18n.text("bill_headline", lang, bills=i18n.count(len(check.bills)), month=check.month),)
+    ]
     items += [
         (i18n.text("bill_status_line", lang, status=_status_name(status, lang),
                    amounts=_amounts(by_status[status], lang, counts[status])),)

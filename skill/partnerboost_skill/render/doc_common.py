@@ -53,7 +53,7 @@ def notes(doc: Document, answer: Answer, lang: Lang, skip: tuple[str, ...] = ())
     shown = [note for note in answer.notes if note not in said]
     if not shown:
         return
-    items = [(Data(note_text(note, lang), NOTE_LENGTH),) for note in shown[:MAX_NOTES]]
+    items: list[Parts] = [(Data(note_text(note, lang), NOTE_LENGTH),) for note in shown[:MAX_NOTES]]
     if len(shown) > MAX_NOTES:
         items.append((i18n.text("more_rows", lang, n=len(shown) - MAX_NOTES), Hint("full_result", lang)))
     doc.add(Line((i18n.text("notes", lang),), tone="quiet"), Bullets(tuple(items)))

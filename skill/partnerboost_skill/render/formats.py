@@ -68,7 +68,13 @@ class Rendered:
 
 
 def _inline(content: Parts, esc: Callable[[object, int], str]) -> str:
-    return "".join(part if isinstance(part, str) else esc(part.value, part.limit) for part in content)
+    return "".join(_inline_part(part, esc) for part in content)
+
+
+def _inline_part(part: Part, esc: Callable[[object, int], str]) -> str:
+    if isinstance(part, Hint):
+        raise TypeError("a Hint must be resolved for its surface before formatting")
+    return part if isinstance(part, str) else esc(part.value, part.limit)
 
 
 def _escaper(fmt: Format) -> Callable[[object, int], str]:
@@ -80,6 +86,8 @@ def _cell_text(part: Part, fmt: Format) -> str:
         if fmt == "discord":
             return escape.fit_width(escape.code(part.value, part.limit), CODE_CELL_WIDTH)
         return _escaper(fmt)(part.value, part.limit)
+    if isinstance(part, Hint):
+        raise TypeError("a Hint must be resolved for its surface before formatting")
     if fmt == "markdown":
         return part.replace("|", "\\|")
     if fmt == "feishu":

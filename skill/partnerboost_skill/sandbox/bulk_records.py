@@ -23,7 +23,8 @@ def decimal_text(cents: pd.Series | np.ndarray) -> pd.Series:
     values = pd.Series(np.asarray(cents, dtype=np.int64))
     sign = np.where(values < 0, "-", "")
     magnitude = values.abs()
-    return pd.Series(sign) + (magnitude // 100).astype(str) + "." + (magnitude % 100).astype(str).str.zfill(2)
+    whole = (magnitude // 100).astype(str)
+    return pd.Series(sign).astype(str) + whole + "." + (magnitude % 100).astype(str).str.zfill(2)
 
 
 def percent_texts(part_cents: np.ndarray, whole_cents: np.ndarray) -> pd.Series:
@@ -34,14 +35,14 @@ def percent_texts(part_cents: np.ndarray, whole_cents: np.ndarray) -> pd.Series:
     sign = np.where(hundredths < 0, "-", "")
     magnitude = pd.Series(np.abs(hundredths))
     whole_part = (magnitude // 100).astype(str)
-    return pd.Series(sign) + whole_part + "." + (magnitude % 100).astype(str).str.zfill(2) + "%"
+    return pd.Series(sign).astype(str) + whole_part + "." + (magnitude % 100).astype(str).str.zfill(2) + "%"
 
 
 def order_records(world: World, start: datetime | None = None, end: datetime | None = None) -> pd.DataFrame:
     """list4 records of the orders placed in [start, end) (all orders when both are None)."""
     orders = world.orders_between(start, end)
     partners = world.partners.set_index("partner_id")
-    rows = partners.index.get_indexer(orders["partner_id"])
+    rows = partners.index.get_indexer(pd.Index(orders["partner_id"]))
     attribute = {
         name: partners[name].to_numpy()[rows]
         for name in (
@@ -94,7 +95,8 @@ def click_records(world: World, start: datetime, end: datetime, group_by: str = 
     chosen = clicks[((clicks["date"] >= first) & (clicks["date"] < stop)).to_numpy()]
     if group_by == "day":
         summed = chosen.groupby("date")["clicks"].sum()
-        return pd.DataFrame({"date": summed.index.strftime("%Y-%m-%d"), "clicks": summed.to_numpy()})
+        days = pd.DatetimeIndex(summed.index)
+        return pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "clicks": summed.to_numpy()})
     summed = chosen.groupby("partner_id")["clicks"].sum()
     partners = world.partners.set_index("partner_id").loc[summed.index]
     return pd.DataFrame(

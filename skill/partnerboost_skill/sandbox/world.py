@@ -167,7 +167,7 @@ class World:
     def find_orders(self, order_id: str) -> pd.DataFrame:
         """Every row with this order_id (two for an injected duplicate; none when unknown)."""
         orders = self.orders
-        positions = self._ids().get_indexer_for([order_id])
+        positions = self._ids().get_indexer_for(pd.Index([order_id]))
         return orders.iloc[positions[positions >= 0]]
 
     def _ids(self) -> pd.Index:
@@ -178,7 +178,7 @@ class World:
 
     def partner(self, partner_id: int) -> dict[str, Any] | None:
         rows = self.partners[self.partners["partner_id"] == int(partner_id)]
-        return None if rows.empty else rows.iloc[0].to_dict()
+        return None if rows.empty else {str(key): value for key, value in rows.iloc[0].to_dict().items()}
 
     def anomalies_json(self) -> list[dict[str, Any]]:
         return [anomaly.to_json() for anomaly in self.anomalies]
@@ -250,7 +250,7 @@ class World:
             "trans_type": trans_type,
         }
         self._pending.append(row)
-        self._pending_ids.add(row["order_id"])
+        self._pending_ids.add(str(row["order_id"]))
         return dict(row)
 
     def void_order(self, order_id: str, reason: str = "cancelled") -> dict[str, Any]:
@@ -262,9 +262,10 @@ class World:
         positions = orders.index.get_indexer(matches.index)
         open_rows = positions[orders["status"].to_numpy()[positions] != "void"]
         if len(open_rows):
-            orders.iloc[open_rows, orders.columns.get_loc("status")] = "void"
-            orders.iloc[open_rows, orders.columns.get_loc("void_reason")] = reason or "cancelled"
-        return orders.iloc[positions[0]].to_dict()
+            labels = orders.index[open_rows]
+            orders.loc[labels, "status"] = "void"
+            orders.loc[labels, "void_reason"] = reason or "cancelled"
+        return {str(key): value for key, value in orders.iloc[positions[0]].to_dict().items()}
 
     def _flush(self) -> None:
         added = pd.DataFrame(self._pending, columns=list(ORDER_COLUMNS)).astype(self._orders.dtypes.to_dict())

@@ -298,17 +298,17 @@ def inject_bill_mismatch(rng: np.random.Generator, bills: pd.DataFrame, calendar
     """Make one bill (preferably a paid USD bill from two to five months ago) differ from the commission it
     covers."""
     row = int(rng.choice(_mismatch_candidates(bills, calendar)))
-    expected = int(bills.at[row, "amount_cents"])
+    expected = int(bills["amount_cents"].iloc[row])
     size = int(rng.integers(MIN_MISMATCH_CENTS, min(50_000, expected)))
     difference = size if rng.random() < 0.5 else -size
     bills.at[row, "amount_cents"] = expected + difference
     return Anomaly(
         kind="bill_mismatch",
         order_ids=(),
-        partner_id=int(bills.at[row, "partner_id"]),
+        partner_id=int(bills["partner_id"].iloc[row]),
         month=str(bills.at[row, "month"]),
         detail={
-            "bill_id": int(bills.at[row, "bill_id"]),
+            "bill_id": int(bills["bill_id"].iloc[row]),
             "currency": str(bills.at[row, "currency"]),
             "billed_cents": expected + difference,
             "expected_cents": expected,

@@ -126,6 +126,6 @@ class CachingSource:
         number = get_param(action, "order_number")
         if not isinstance(moment, datetime) and isinstance(number, str) and number:
             needle = json.dumps(number, ensure_ascii=False).encode()
-            days = await session.run(lambda s: s.days_holding(needle), [])
+            days: list[int] = await session.run(lambda s: s.days_holding(needle), [])
             if days:
                 await session.run(lambda s: s.forget_days(days), None, writes=True)

@@ -100,7 +100,8 @@ def part_of(frame: pd.DataFrame) -> Part:
 
 
 def encode(part: Part) -> bytes:
-    header: dict[str, object] = {"rows": part.rows, "columns": []}
+    columns: list[dict[str, object]] = []
+    header: dict[str, object] = {"rows": part.rows, "columns": columns}
     buffers: list[bytes] = []
     for name, column in part.columns.items():
         kind = part.kinds[name]
@@ -118,7 +119,7 @@ def encode(part: Part) -> bytes:
         else:
             payload = np.ascontiguousarray(column).tobytes()
         entry["bytes"] = len(payload)
-        header["columns"].append(entry)  # type: ignore[union-attr]
+        columns.append(entry)
         buffers.append(payload)
     head = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
     return b"".join([MAGIC, _LENGTH.pack(len(head)), head, *buffers])
@@ -224,7 +225,7 @@ def _as_array(column: Column) -> np.ndarray:
     return column
 
 
-def _merge_labels(columns: list[Labels]) -> pd.Categorical:
+def _merge_labels(columns: list[Labels]) -> pd.Categorical[str]:
     # "" stays a category even when unused, as in the frames the analysis builds (it stands for "absent")
     merged = sorted({"", *(label for column in columns for label in column.labels)})
     lookup = np.array(merged, dtype=object)
@@ -241,4 +242,4 @@ def _merge_labels(columns: list[Labels]) -> pd.Categorical:
     renumber = np.cumsum(used) - 1
     renumber = np.append(renumber, -1)
     labels = [label for label, keep in zip(merged, used, strict=True) if keep]
-    return pd.Categorical.from_codes(renumber[joined], categories=labels)
+    return pd.Categorical.from_codes(renumber[joined].astype(np.int64), categories=pd.Index(labels))

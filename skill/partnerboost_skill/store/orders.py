@@ -23,6 +23,7 @@ from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, report_progress
 from partnerboost_skill.records.frames import empty_orders
 from partnerboost_skill.records.source import OrdersFetch, Source
+from partnerboost_skill.store.backend import DayInfo, StoredBody
 from partnerboost_skill.store.codec import CodecError, Labels, Part, assemble, decode, encode, part_of
 from partnerboost_skill.store.freshness import (
     DAY_SECONDS,
@@ -203,7 +204,7 @@ class OrderSync:
     # ------------------------------------------------------------------------------------------ planning
     async def _plan(self, first: int, last: int) -> _Plan:
         plan = _Plan()
-        stored = await self.session.run(lambda s: s.order_days(first, last), {})
+        stored: dict[int, DayInfo] = await self.session.run(lambda s: s.order_days(first, last), {})
         self._planned = {day: info.fetched_at for day, info in stored.items()}
         known = {} if self.refresh else stored
         cutoff = self.policy.cutoff(self.now)
@@ -229,7 +230,7 @@ class OrderSync:
 
     async def _read_days(self, days: list[int]) -> dict[int, Part]:
         """The stored days that read back intact; damaged or altered ones are forgotten, with a note."""
-        bodies = await self.session.run(lambda s: s.order_bodies(days), {})
+        bodies: dict[int, StoredBody] = await self.session.run(lambda s: s.order_bodies(days), {})
         parts: dict[int, Part] = {}
         unreadable: list[int] = []
         altered: list[int] = []
@@ -390,7 +391,7 @@ class OrderSync:
 
     async def _take_saved(self, chunk: list[int], outcome: _Outcome) -> bool:
         """After waiting for another fetch of these days: use what it saved, if it saved every one of them."""
-        infos = await self.session.run(lambda s: s.order_days(chunk[0], chunk[-1]), {})
+        infos: dict[int, DayInfo] = await self.session.run(lambda s: s.order_days(chunk[0], chunk[-1]), {})
         landed = [
             day for day in chunk if day in infos and infos[day].fetched_at != self._planned.get(day)
         ]

@@ -74,7 +74,7 @@ def part_signature(part: Part, kinds: frozenset[str]) -> Signature:
     if STATUS_COUNT in kinds:
         counts = np.bincount(status_codes, minlength=len(status.labels))
         for code, label in enumerate(status.labels):
-            key = (STATUS_COUNT, str(label))
+            key: Key = (STATUS_COUNT, str(label))
             figures[key] = figures.get(key, 0) + int(counts[code])
     if STATUS_MONEY in kinds:
         width = len(currency.labels)

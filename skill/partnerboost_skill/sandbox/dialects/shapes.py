@@ -133,10 +133,10 @@ def stats(d: Dialect, data: Any) -> Any:
                 bucket[currency] = bucket.get(currency, 0) + cents
     all_amount: dict[str, int] = {}
     all_commission: dict[str, int] = {}
-    for target, per_status in ((all_amount, amounts), (all_commission, commissions)):
-        for bucket in per_status.values():
-            for currency, cents in bucket.items():
-                target[currency] = target.get(currency, 0) + cents
+    for total, per_status in ((all_amount, amounts), (all_commission, commissions)):
+        for by_currency in per_status.values():
+            for currency, cents in by_currency.items():
+                total[currency] = total.get(currency, 0) + cents
     by_status = {
         word: rewrite(
             {

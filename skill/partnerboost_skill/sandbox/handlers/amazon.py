@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from partnerboost_skill.sandbox.handlers.money import cents_text
-from partnerboost_skill.sandbox.handlers.records import unix_seconds
+from partnerboost_skill.sandbox.handlers.records import string_keyed, unix_seconds
 from partnerboost_skill.sandbox.handlers.registry import RequestContext, handles, page_bounds
 from partnerboost_skill.sandbox.handlers.state import SandboxState
 from partnerboost_tools.amazon import (
@@ -109,7 +109,7 @@ def search_products(state: SandboxState, p: AmazonSearchProducts, ctx: RequestCo
         column, ascending = _SORTS.get(p.sort, ("product_id", True))
         selected = selected.sort_values([column, "product_id"], ascending=[ascending, True], kind="stable")
     page, more = has_more_page(selected, p.page, p.page_size)
-    return {"list": [product_record(r) for r in page.to_dict("records")], "has_more": more}
+    return {"list": [product_record(r) for r in string_keyed(page)], "has_more": more}
 
 
 def link_id_for(asin: str, country: str) -> str:
@@ -126,7 +126,7 @@ def links_from_products(
     state: SandboxState, p: AmazonLinksFromProducts, ctx: RequestContext
 ) -> dict[str, Any]:
     products = state.world.amazon_products
-    by_id = {str(r["product_id"]): r for r in products.to_dict("records")}
+    by_id = {str(r["product_id"]): r for r in string_keyed(products)}
     links, errors = [], []
     for product_id in [part.strip() for part in p.product_ids.split(",") if part.strip()]:
         row = by_id.get(product_id)
@@ -149,7 +149,7 @@ def links_from_products(
 def links_from_asins(state: SandboxState, p: AmazonLinksFromAsins, ctx: RequestContext) -> dict[str, Any]:
     products = state.world.amazon_products
     market = products[products["country_code"] == p.country_code]
-    by_asin = {str(r["asin"]): r for r in market.to_dict("records")}
+    by_asin = {str(r["asin"]): r for r in string_keyed(market)}
     links, errors = [], []
     for asin in p.asins.split(","):
         row = by_asin.get(asin)
@@ -175,7 +175,7 @@ def list_brands(state: SandboxState, p: AmazonListBrands, ctx: RequestContext) -
                 "brand_name": str(b["brand_name"]),
                 "amazon_store_url": str(b["amazon_store_url"]),
             }
-            for b in page.to_dict("records")
+            for b in string_keyed(page)
         ],
         "has_more": more,
     }
@@ -183,7 +183,7 @@ def list_brands(state: SandboxState, p: AmazonListBrands, ctx: RequestContext) -
 
 @handles("amazon_storefront_links")
 def storefront_links(state: SandboxState, p: AmazonStorefrontLinks, ctx: RequestContext) -> dict[str, Any]:
-    brands = {str(b["brand_id"]): b for b in state.world.amazon_brands.to_dict("records")}
+    brands = {str(b["brand_id"]): b for b in string_keyed(state.world.amazon_brands)}
     links, errors = [], []
     for bid in [part.strip() for part in p.bids.split(",") if part.strip()]:
         brand = brands.get(bid)
@@ -204,7 +204,7 @@ def storefront_links(state: SandboxState, p: AmazonStorefrontLinks, ctx: Request
 
 @handles("amazon_check_links")
 def check_links(state: SandboxState, p: AmazonCheckLinks, ctx: RequestContext) -> dict[str, Any]:
-    products = state.world.amazon_products.to_dict("records")
+    products = string_keyed(state.world.amazon_products)
     by_link = {link_id_for(str(r["asin"]), str(r["country_code"])): r for r in products}
     results = []
     for link_id in [part.strip() for part in p.link_ids.split(",") if part.strip()]:
@@ -250,7 +250,7 @@ def report(state: SandboxState, p: AmazonReport, ctx: RequestContext) -> dict[st
                 "sales": cents_text(int(r["sales_cents"])),
                 "estCommission": cents_text(int(r["est_commission_cents"])),
             }
-            for r in page.to_dict("records")
+            for r in string_keyed(page)
         ],
         "has_more": more,
     }
@@ -266,7 +266,7 @@ def associates_products(
         selected = selected[selected["country_code"] == p.region.strip().upper()]
     selected = selected.sort_values(["created_at", "product_id"], ascending=[False, True], kind="stable")
     page, more = has_more_page(selected, p.page, p.page_size)
-    return {"list": [product_record(r) for r in page.to_dict("records")], "has_more": more}
+    return {"list": [product_record(r) for r in string_keyed(page)], "has_more": more}
 
 
 @handles("amazon_acc_products")
@@ -293,7 +293,7 @@ def acc_products(state: SandboxState, p: AmazonAccProducts, ctx: RequestContext)
                 "acc_spend": cents_text(int(r["acc_spend_cents"])),
                 "acc_currency": str(r["currency"]),
             }
-            for r in page.to_dict("records")
+            for r in string_keyed(page)
         ],
         "has_more": more,
     }

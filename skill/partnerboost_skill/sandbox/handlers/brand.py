@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -68,7 +69,7 @@ def create_order(state: SandboxState, p: BrandCreateOrder, ctx: RequestContext) 
     skus = p.skus or []
     amount = p.amount
     if amount is None:
-        amount = sum((line.amount for line in skus if line.amount is not None), start=0)
+        amount = sum((line.amount for line in skus if line.amount is not None), start=Decimal(0))
     quantity = p.quantity if p.quantity is not None else (sum(line.quantity or 1 for line in skus) or 1)
     coupon = (p.couponcode or "").split(",")[0].strip()
     position = state.add_order(

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from partnerboost_skill.records.contracts import BillRecord, PublisherRecord
+from partnerboost_skill.records.contracts import PublisherRecord
 from partnerboost_skill.sandbox.handlers.money import money_map
 from partnerboost_skill.sandbox.handlers.order_records import merchant_records
 from partnerboost_skill.sandbox.handlers.orderbook import STATUSES, OrderBook, OrderQuery
@@ -49,7 +49,7 @@ def order_query(state: SandboxState, p: MerchantListTransactions | MerchantTrans
     statuses: set[str] | None = None
     for given in (p.trans_status, p.trans_sku_status):
         if given:
-            wanted = {s for s in given if s in STATUSES}  # "mixed": single-SKU sandbox orders are never mixed
+            wanted = {str(s) for s in given if s in STATUSES}  # "mixed": single-SKU orders are never mixed
             statuses = wanted if statuses is None else statuses & wanted
     query = OrderQuery(
         start=_seconds(p.trans_time_start),
@@ -179,7 +179,7 @@ def search_partners(state: SandboxState, p: MerchantSearchPartners, ctx: Request
     return {"list": [partner_record(state, row) for row in rows], "total_size": len(rows)}
 
 
-def bill_records(state: SandboxState, bills: pd.DataFrame) -> list[BillRecord]:
+def bill_records(state: SandboxState, bills: pd.DataFrame) -> list[dict[str, Any]]:
     partners = state.partners
     records = []
     for bill in bills.to_dict("records"):

@@ -142,7 +142,7 @@ def publisher_records(state: SandboxState, index: np.ndarray) -> list[dict[str, 
 
 def brand_records(state: SandboxState, index: np.ndarray) -> list[dict[str, Any]]:
     """Brand report records: the merchant record with the brand API's transaction id name."""
-    records = merchant_records(state, index)
+    records: list[dict[str, Any]] = [dict(record) for record in merchant_records(state, index)]
     for record, position in zip(records, index.tolist(), strict=True):
         record["transid"] = position_id(state, position)
         record["order_number"] = record["order_id"]

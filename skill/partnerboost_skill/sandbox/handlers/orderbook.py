@@ -7,7 +7,7 @@ at their time position; columns shared with the world are copied before their fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,7 +319,7 @@ class OrderBook:
         )
 
     # ----------------------------------------------------------------------------------------- writes
-    def insert(self, rows: dict[str, Sequence[Any]]) -> np.ndarray:
+    def insert(self, rows: Mapping[str, Sequence[Any]]) -> np.ndarray:
         """Insert rows (column → values, text columns as str, codes already encoded) at their time positions.
 
         Returns the new indices of the inserted rows.

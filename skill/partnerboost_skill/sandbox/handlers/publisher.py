@@ -394,7 +394,7 @@ def list_coupons(state: SandboxState, p: PublisherListCoupons, ctx: RequestConte
         if wanted is not None:
             records = [r for r in records if str(r[name]).lower() == str(wanted).lower()]
     if p.origin_category:
-        records = [r for r in records if p.origin_category.lower() in r["origin_category"].lower()]
+        records = [r for r in records if p.origin_category.lower() in str(r["origin_category"]).lower()]
     if (p.brand_type and p.brand_type != "D2C") or not _is_this_brand(state, p.brand_id, p.mcid):
         records = []
     page_num, per_page = page_bounds(p.page, p.per_page, 50)

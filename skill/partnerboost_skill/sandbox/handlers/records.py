@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,11 +59,16 @@ def jsonable(record: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def string_keyed(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts keyed by column name (pandas types the keys as merely Hashable)."""
+    return [{str(key): value for key, value in row.items()} for row in frame.to_dict("records")]
+
+
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [jsonable(row) for row in frame.to_dict("records")]
+    return [jsonable(row) for row in string_keyed(frame)]
 
 
-def paged(records: list[dict[str, Any]], total: int, page_num: int, page_size: int) -> dict[str, Any]:
+def paged(records: Sequence[Mapping[str, Any]], total: int, page_num: int, page_size: int) -> dict[str, Any]:
     """The merchant paged shape."""
     return {
         "list": records,

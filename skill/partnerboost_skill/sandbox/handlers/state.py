@@ -21,7 +21,7 @@ from partnerboost_skill.sandbox.handlers.orderbook import (
     OrderBook,
     PartnerTable,
 )
-from partnerboost_skill.sandbox.handlers.records import unix_seconds
+from partnerboost_skill.sandbox.handlers.records import string_keyed, unix_seconds
 from partnerboost_skill.sandbox.handlers.wire import BAD_REQUEST, SandboxError
 
 if TYPE_CHECKING:
@@ -40,10 +40,8 @@ class SandboxState:
         self.clicks = ClickTable(world.clicks_daily, self.partners)
         self.bills = world.bills.sort_values(["created_at", "bill_id"], ascending=False, ignore_index=True)
         self.partner_status = self.partners.status.copy()
-        self.creatives: list[dict[str, Any]] = world.creatives.to_dict("records")
-        self.products: dict[str, dict[str, Any]] = {
-            str(r["sku"]): r for r in world.products.to_dict("records")
-        }
+        self.creatives: list[dict[str, Any]] = string_keyed(world.creatives)
+        self.products: dict[str, dict[str, Any]] = {str(r["sku"]): r for r in string_keyed(world.products)}
         self.datafeed_config: dict[str, Any] | None = None
         self.publisher_row = self.partners.row_of_partner[int(world.publisher_partner_id)]
         self.click_report_log: dict[str, deque[float]] = {}
