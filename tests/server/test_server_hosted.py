@@ -29,11 +29,13 @@ PERIOD = "May 2026"  # long settled by the real clock, so a second answer comes 
 
 
 def direct_totals(base_url: str, period: str) -> dict:
-    """The review computed straight from the tenant's own sandbox, without any server or cache."""
+    """The review computed straight from the tenant's own sandbox, without any server or cache, with the
+    period read in the account's own zone as the replicas read it (no PARTNERBOOST_TIMEZONE is set)."""
 
     async def run() -> dict:
         async with PartnerBoostClient(sandbox_credentials(), base_url=base_url) as client:
-            answer = await answers.review(client, period, now=datetime.now(UTC))
+            zone = await answers.period_timezone(client, None)
+            answer = await answers.review(client, period, now=datetime.now(UTC), tz=zone)
         dumped = answer.model_dump(mode="json")
         return {"totals": dumped["totals"], "previous_totals": dumped["previous_totals"]}
 
@@ -103,7 +105,7 @@ def test_tenants_caches_are_apart_in_the_shared_database(cluster):
 def test_a_review_fetched_through_replica_one_is_answered_from_cache_by_replica_two(cluster):
     tenants: Tenants = cluster["tenants"]
     one, two = cluster["replicas"]
-    period = "2026-03-01 to 2026-03-31"
+    period = "2026-02-01 to 2026-02-28"  # nor its comparison (January) touches a day the tests above cached
     started = time.monotonic()
     first = review(one, tenants.tokens["globex"], period)
     cold = time.monotonic() - started
@@ -163,7 +165,10 @@ def test_a_replica_killed_mid_sync_loses_nothing(tmp_path, postgres_url):
     assert any("from the local cache (settled" in note for note in answer["notes"])  # reused replica 1's days
     with psycopg.connect(postgres_url) as conn:
         rows = conn.execute("SELECT day, rows, checksum, body FROM pb_order_days").fetchall()
-    assert len(rows) == 2 * 182  # Dec 1 2025 - May 31 2026 is 182 days, and the 182 before it
+    # Dec 1 2025 - May 31 2026 is 182 days and so are the 182 before it; read in the account's zone
+    # (America/Los_Angeles) each period's last evening falls on the next UTC day (the comparison period's on
+    # Dec 1, the current period's first day): 365 UTC days
+    assert len(rows) == 2 * 182 + 1
     for day, count, digest, body in rows:
         assert hashlib.sha256(bytes(body)).hexdigest() == digest, day
         assert decode(bytes(body)).rows == count, day

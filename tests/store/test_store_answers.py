@@ -150,3 +150,21 @@ async def test_voiding_through_the_client_refreshes_the_day_holding_the_order(wo
     fresh = await fresh_review(sandbox)
     assert without_notes(after) == without_notes(fresh)
     assert without_notes(after) != without_notes(before)
+
+
+@pytest.mark.anyio
+async def test_a_new_connection_on_a_warm_cache_asks_the_api_nothing_it_already_learnt(world, tmp_path):
+    """The end-bound probe (two small order queries, records/probe.py) runs on the first connection only; the
+    next one (a new CLI run, another replica) reads what it found from the cache; `refresh` asks again."""
+    sandbox = Sandbox.over(world)
+    async with caching(sandbox, tmp_path) as client:
+        await answers.review(client, now=NOW)
+        assert client.conventions.end_inclusive is True  # the sandbox includes its end second
+    sandbox.app.paths.clear()
+    async with caching(sandbox, tmp_path) as client:
+        await answers.review(client, now=NOW)
+        assert client.conventions.end_inclusive is True
+    assert sandbox.app.paths[LIST4] == 0
+    async with caching(sandbox, tmp_path, refresh=True) as client:
+        await answers.review(client, now=NOW)
+    assert sandbox.app.paths[LIST4] > 0

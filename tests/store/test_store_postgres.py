@@ -33,11 +33,11 @@ def test_the_schema_is_created_then_migrated_from_an_older_version(postgres_url)
         conn.execute("INSERT INTO partnerboost_schema VALUES (1, now())")
         assert conn.execute("SELECT to_regclass('pb_tenants')").fetchone()[0] is None
     database = PostgresDatabase(postgres_url)
-    assert database.migrate() == SCHEMA_VERSION == 2
-    assert database.migrate() == 2  # idempotent
+    assert database.migrate() == SCHEMA_VERSION == 3
+    assert database.migrate() == 3  # idempotent
     with psycopg.connect(postgres_url) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM partnerboost_schema ORDER BY version")]
-        assert versions == [1, 2]
+        assert versions == [1, 2, 3]
         assert conn.execute("SELECT to_regclass('pb_tenants')").fetchone()[0] == "pb_tenants"
     database.close()
 

@@ -27,6 +27,7 @@ from partnerboost_skill.store.freshness import SettlePolicy, day_of
 from partnerboost_skill.store.guard import StoreSession
 from partnerboost_skill.store.listings import ListingCache, cached_kind
 from partnerboost_skill.store.orders import OrderSync, is_plain_range
+from partnerboost_skill.store.remembered_conventions import learnt, recall, remember
 from partnerboost_tools.base import Action
 from partnerboost_tools.merchant import MerchantListTransactions
 
@@ -54,6 +55,7 @@ class CachingSource:
         self.policy = policy or SettlePolicy()
         self.refresh = refresh
         self.now = now
+        self._recalled: dict[str, object] | None = None
 
     @property
     def credentials(self) -> Credentials:
@@ -61,7 +63,13 @@ class CachingSource:
 
     @property
     def conventions(self) -> Conventions:
-        return self.client.conventions
+        """The client's conventions, completed on first use with what the cache remembers of the API."""
+        conventions = self.client.conventions
+        if self._recalled is None:
+            self._recalled = {}
+            if self.store is not None and not self.refresh:
+                self._recalled = recall(self.store, conventions, self._now())
+        return conventions
 
     async def __aenter__(self) -> CachingSource:
         return self
@@ -72,8 +80,13 @@ class CachingSource:
         self.close()
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.close()
+        if self.store is None:
+            return
+        if self._recalled is not None:
+            found = learnt(self.client.conventions)
+            if found and found != self._recalled:
+                remember(self.store, found, self._now())
+        self.store.close()
 
     def _now(self) -> int:
         return int(self.now().timestamp())
