@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict
@@ -420,10 +420,10 @@ def _english(text: str, today: date) -> Found | None:
         return _to_date(today, "year")
     match = re.fullmatch(rf"{_THIS} (week|month|quarter|year)(?: so far| to date)?", text)
     if match:
-        return _to_date(today, match.group(1))  # type: ignore[arg-type]
+        return _to_date(today, cast(Unit, match.group(1)))
     match = re.fullmatch(rf"{_LAST} (week|month|quarter|year)", text)
     if match:
-        return _previous_unit(today, match.group(1))  # type: ignore[arg-type]
+        return _previous_unit(today, cast(Unit, match.group(1)))
     match = re.fullmatch(r"(?:last|past|previous|prior|recent|trailing|the last|the past) ([a-z\- ]+?|\d+) ?"
                          r"(d|days?|w|wks?|weeks?|mos?|months?|quarters?|y|yrs?|years?)", text)
     if match:

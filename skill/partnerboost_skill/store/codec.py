@@ -197,13 +197,13 @@ def assemble(parts: list[Part], template: pd.DataFrame) -> pd.DataFrame:
     data: dict[str, object] = {}
     for name in template.columns:
         dtype = template[name].dtype
-        pieces = [part.columns.get(name) for part in parts]
-        if any(piece is None for piece in pieces):
+        pieces = [piece for part in parts if (piece := part.columns.get(name)) is not None]
+        if len(pieces) < len(parts):
             raise CodecError(f"a stored part lacks column {name!r}")
         if isinstance(dtype, pd.CategoricalDtype):
-            data[name] = _merge_labels([_as_labels(piece) for piece in pieces])  # type: ignore[arg-type]
+            data[name] = _merge_labels([_as_labels(piece) for piece in pieces])
             continue
-        values = np.concatenate([_as_array(piece) for piece in pieces])  # type: ignore[arg-type]
+        values = np.concatenate([_as_array(piece) for piece in pieces])
         if isinstance(dtype, pd.DatetimeTZDtype):
             data[name] = pd.Series(values.view("datetime64[ns]")).dt.tz_localize("UTC")
         elif pd.api.types.is_string_dtype(dtype) and dtype.kind != "O":
