@@ -26,6 +26,7 @@ from partnerboost_skill.store.backend import CacheBackend
 from partnerboost_skill.store.freshness import SettlePolicy, day_of
 from partnerboost_skill.store.guard import StoreSession
 from partnerboost_skill.store.listings import ListingCache, cached_kind
+from partnerboost_skill.store.memo import OrderMemo
 from partnerboost_skill.store.orders import OrderSync, is_plain_range
 from partnerboost_skill.store.remembered_conventions import learnt, recall, remember
 from partnerboost_tools.base import Action
@@ -56,6 +57,7 @@ class CachingSource:
         self.refresh = refresh
         self.now = now
         self._recalled: dict[str, object] | None = None
+        self.memo = OrderMemo()
 
     @property
     def credentials(self) -> Credentials:
@@ -80,6 +82,7 @@ class CachingSource:
         self.close()
 
     def close(self) -> None:
+        self.memo.forget()
         if self.store is None:
             return
         if self._recalled is not None:
@@ -103,7 +106,8 @@ class CachingSource:
         start, end = action.trans_time_start, action.trans_time_end
         if start is not None and end is not None and is_plain_range(action):
             sync = OrderSync(
-                self.client, StoreSession(self.store), self.policy, self._now(), refresh=self.refresh
+                self.client, StoreSession(self.store), self.policy, self._now(), refresh=self.refresh,
+                memo=self.memo,
             )
             return await sync.orders(
                 int(start.timestamp()), int(end.timestamp()), on_progress, allow_partial=allow_partial

@@ -154,7 +154,9 @@ def _decode(view: memoryview) -> Part:
         column: Column
         if kind == "category":
             codes = np.frombuffer(payload, dtype=np.dtype(entry["code_type"]))
-            labels = [str(label) for label in entry["labels"]]
+            labels = entry["labels"]  # written as text by encode(); read only from a body whose checksum held
+            if not isinstance(labels, list):
+                raise CodecError(f"stored part has no label list for column {name!r}")
             if len(codes) and int(codes.max()) >= len(labels):
                 raise CodecError(f"stored part has codes beyond the labels of column {name!r}")
             column = Labels(codes, labels)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 import anyio
 import numpy as np
+import pandas as pd
 
 from partnerboost_skill.api.errors import IncompleteData, PartnerBoostError
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, report_progress
@@ -35,6 +36,7 @@ from partnerboost_skill.store.freshness import (
     plural,
 )
 from partnerboost_skill.store.guard import StoreSession
+from partnerboost_skill.store.memo import OrderMemo
 from partnerboost_skill.store.signatures import Signature, api_signature, comparable, part_signature
 from partnerboost_tools.merchant import MerchantListTransactions, MerchantTransactionStats
 
@@ -127,6 +129,10 @@ def is_plain_range(action: MerchantListTransactions) -> bool:
     return set(chosen) == {"trans_time_start", "trans_time_end"}
 
 
+class _NotRemembered(Exception):
+    """A day's signature is not in memory: the check needs the decoded day."""
+
+
 class OrderSync:
     def __init__(
         self,
@@ -137,6 +143,7 @@ class OrderSync:
         *,
         refresh: bool = False,
         chunk_days: int = CHUNK_DAYS,
+        memo: OrderMemo | None = None,
     ) -> None:
         self.client = client
         self.session = session
@@ -144,6 +151,7 @@ class OrderSync:
         self.now = now
         self.refresh = refresh
         self.chunk_days = chunk_days
+        self.memo = memo
         self._progress: dict[str, tuple[int, int | None]] = {}
         self._planned: dict[int, int] = {}
         """When each stored day had been fetched as this question planned (to see another's fetch land)."""
@@ -154,25 +162,39 @@ class OrderSync:
         """Orders placed from `start` to `end` (Unix seconds, both included, as list4's filters take them)."""
         first, last = day_of(start), day_of(end)
         plan = await self._plan(first, last)
-        cached = await self._read(plan)
-        from_cache = sum(part.rows for part in cached.values())
+        key = self._memo_key(plan, start, end)
+        remembered = self.memo.frame(key) if self.memo is not None and key is not None else None
+        checked: tuple[list[int], list[int], int] | None = None
+        cached: dict[int, Part] = {}
+        if remembered is not None:
+            try:
+                checked = await self._verify(plan.check, {})
+            except _NotRemembered:
+                remembered = None
+            else:
+                if checked[0]:  # a recent day changed: read the days as usual (without asking again)
+                    remembered = None
+        if remembered is None:
+            cached = await self._read(plan)
+            from_cache = sum(part.rows for part in cached.values())
+        else:
+            from_cache = len(remembered)
         await self._report(on_progress, "cache", from_cache, from_cache)
-        refetch, verified, check_requests = await self._verify([d for d in plan.check if d in cached], cached)
-        to_fetch = sorted({*plan.fetch, *refetch, *(d for d in plan.final + plan.check if d not in cached)})
+        if checked is None:
+            checked = await self._verify([d for d in plan.check if d in cached], cached)
+        refetch, verified, check_requests = checked
+        known = cached if remembered is None else dict.fromkeys(plan.final + plan.check)
+        to_fetch = sorted({*plan.fetch, *refetch, *(d for d in plan.final + plan.check if d not in known)})
         outcome = await self._fetch(to_fetch, on_progress)
 
-        pieces = [(day, cached[day]) for day in [*plan.final, *verified] if day in cached]
-        pieces += outcome.parts
-        pieces.sort(key=lambda item: item[0], reverse=True)
-        start_ns, end_ns = start * _NS, (end + 1) * _NS
-        trimmed = []
-        for _, part in pieces:
-            times = part.times_ns()
-            inside = (times >= start_ns) & (times < end_ns)
-            trimmed.append(part if inside.all() else part.take(inside))
-        frame = assemble(trimmed, empty_orders())
+        if remembered is not None:
+            frame = remembered.copy()
+        else:
+            frame = self._assemble(cached, plan.final + verified, outcome.parts, start, end)
+            if key is not None and not to_fetch and self.memo is not None:
+                self.memo.keep_frame(key, frame.copy())
 
-        final_days = [day for day in plan.final if day in cached]
+        final_days = [day for day in plan.final if day in known]
         oldest = min((plan.fetched_at[day] for day in final_days), default=None)
         notes = self._notes(first, last, final_days, oldest, verified, to_fetch)
         if outcome.shared:
@@ -200,6 +222,28 @@ class OrderSync:
                 action="merchant_list_transactions",
             )
         return OrdersFetch(frame, result)
+
+    def _memo_key(self, plan: _Plan, start: int, end: int) -> tuple[tuple[int, int], ...] | None:
+        """(start, end) and every day's fetched_at, when every day of the range is in the store."""
+        if self.memo is None or plan.fetch:
+            return None
+        days = sorted(plan.final + plan.check)
+        return ((start, end), *((day, self._planned[day]) for day in days))
+
+    @staticmethod
+    def _assemble(
+        cached: dict[int, Part], days: list[int], fetched: list[tuple[int, Part]], start: int, end: int
+    ) -> pd.DataFrame:
+        pieces = [(day, cached[day]) for day in days if day in cached]
+        pieces += fetched
+        pieces.sort(key=lambda item: item[0], reverse=True)
+        start_ns, end_ns = start * _NS, (end + 1) * _NS
+        trimmed = []
+        for _, part in pieces:
+            times = part.times_ns()
+            inside = (times >= start_ns) & (times < end_ns)
+            trimmed.append(part if inside.all() else part.take(inside))
+        return assemble(trimmed, empty_orders())
 
     # ------------------------------------------------------------------------------------------ planning
     async def _plan(self, first: int, last: int) -> _Plan:
@@ -240,7 +284,7 @@ class OrderSync:
             except CodecError:
                 unreadable.append(day)
                 continue
-            if stored.intact:
+            if stored.intact:  # only a body as it was saved is used (decode trusts its labels to be text)
                 parts[day] = part
             else:
                 altered.append(day)
@@ -270,12 +314,24 @@ class OrderSync:
         except PartnerBoostError:
             return None
 
-    @staticmethod
-    def _cached_signature(days: list[int], parts: dict[int, Part], kinds: frozenset[str]) -> Signature:
+    def _cached_signature(self, days: list[int], parts: dict[int, Part], kinds: frozenset[str]) -> Signature:
         total: Signature = {}
         for day in days:
-            total = _add(total, part_signature(parts[day], kinds))
+            total = _add(total, self._day_signature(day, parts, kinds))
         return total
+
+    def _day_signature(self, day: int, parts: dict[int, Part], kinds: frozenset[str]) -> Signature:
+        fetched_at = self._planned.get(day)
+        if self.memo is not None and fetched_at is not None:
+            remembered = self.memo.signature(day, fetched_at, kinds)
+            if remembered is not None:
+                return remembered
+        if day not in parts:
+            raise _NotRemembered(day)
+        signature = part_signature(parts[day], kinds)
+        if self.memo is not None and fetched_at is not None:
+            self.memo.keep_signature(day, fetched_at, kinds, signature)
+        return signature
 
     async def _verify(self, days: list[int], parts: dict[int, Part]) -> tuple[list[int], list[int], int]:
         """(days to refetch, days confirmed, requests made)."""
