@@ -123,3 +123,14 @@ def test_an_oversized_write_acknowledgement_is_truncated_within_its_schema() -> 
     assert len(result.content[0].text.encode()) <= MAX_TEXT_BYTES
     assert structured["data"]["truncated_json"].startswith('{"rows":["xxx')
     assert "truncated" in structured["message"]
+
+
+def test_cutting_a_list_leaves_the_callers_structure_untouched() -> None:
+    """The result is cut in a copy of the containers on the way to the list (no deep copy of the rest)."""
+    original = {"groups": {"rows": ["x" * 100] * 50, "other": [1, 2]}, "kept": [3]}
+    before = json.dumps(original)
+    value = dict(original)
+    cuts = shrink_lists(value, fits=lambda v: len(json.dumps(v)) <= 1200)
+    assert json.dumps(original) == before
+    assert [(cut.path, cut.original) for cut in cuts] == [(("groups", "rows"), 50)]
+    assert len(value["groups"]["rows"]) < 50 and value["kept"] is original["kept"]

@@ -6,7 +6,6 @@ structured copy: every client shows text, and a client that shows both would sho
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from mcp.types import CallToolResult
@@ -73,7 +72,7 @@ def _cap_unpaged(structured: dict[str, Any]) -> dict[str, Any]:
     """An answer without a paging contract: cut its biggest list(s) and say that the query must narrow."""
     if _fits(structured):
         return structured
-    trimmed = copy.deepcopy(structured)
+    trimmed = dict(structured)
     reserve = 600  # room for the page note added below
 
     def fits(value: Any) -> bool:

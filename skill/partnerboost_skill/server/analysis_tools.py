@@ -7,7 +7,6 @@ Markdown answer as text.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from mcp.types import CallToolResult, ToolAnnotations
@@ -57,7 +56,7 @@ def fit_structured(structured: dict[str, Any]) -> dict[str, Any]:
 
     if fits(structured):
         return structured
-    trimmed = copy.deepcopy(structured)
+    trimmed = dict(structured)
     body = {key: value for key, value in trimmed.items() if key not in ("period", "notes")}
     cuts = shrink_lists(body, fits=lambda value: fits({**trimmed, **value}))
     trimmed.update(body)
@@ -103,9 +102,7 @@ def analysis_tool(spec: Question[Any, Any], state: ServerState) -> ServerTool:
                 raise
             raise clear from exc
         notice = state.notice()
-        structured = wrapped.model_validate(
-            {**answer.model_dump(), "demo": notice is not None, "notice": notice}
-        ).model_dump(mode="json")
+        structured = {**answer.model_dump(mode="json"), "demo": notice is not None, "notice": notice}
         lang = params.lang
         text = summaries.summary(answer, lang)
         if notice:

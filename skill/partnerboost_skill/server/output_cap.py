@@ -60,7 +60,14 @@ def get_path(value: Any, path: tuple[Any, ...]) -> Any:
 
 
 def set_path(value: Any, path: tuple[Any, ...], new: Any) -> None:
-    parent = get_path(value, path[:-1])
+    """Put `new` at `path` inside `value`, copying the containers on the way (never the ones it passes by), so
+    a structure shared with the caller is not changed: only `value` itself is written to."""
+    parent = value
+    for key in path[:-1]:
+        child = parent[key]
+        child = list(child) if isinstance(child, list) else dict(child)
+        parent[key] = child
+        parent = child
     parent[path[-1]] = new
 
 
@@ -82,7 +89,8 @@ class Cut:
 
 
 def shrink_lists(value: Any, fits: Callable[[Any], bool], *, max_rounds: int = 20) -> list[Cut]:
-    """Cut the biggest lists inside `value` (in place) until `fits(value)`; return what was cut."""
+    """Cut the biggest lists inside `value` until `fits(value)`; return what was cut. Only `value` (a dict or
+    list) is written to: the containers inside it are copied where a list is cut, never changed."""
     originals: dict[tuple[Any, ...], int] = {}
     for _ in range(max_rounds):
         if fits(value):
