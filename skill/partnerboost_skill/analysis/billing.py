@@ -218,9 +218,10 @@ def _lines(
 ) -> tuple[list[BillLine], list[Discrepancy]]:
     lines: list[BillLine] = []
     discrepancies: list[Discrepancy] = []
+    covered = {str(key): row for key, row in coverage.to_dict("index").items()}  # not a .loc per bill
     for bill in chosen.to_dict("records"):
         bill_id = str(bill["bill_id"])
-        found = coverage.loc[[bill_id]].iloc[0] if bill_id in coverage.index else None
+        found = covered.get(bill_id)
         expected = int(found["commission"]) if found is not None else 0
         counted = int(found["valid"]) if found is not None else 0
         voided = int(found["void"]) if found is not None else 0

@@ -63,7 +63,7 @@ def align_clicks(
     for frame in (orders, partners):
         if frame is not None and not frame.empty:
             for column in ("medium", "medium_code"):
-                known.update(frame[column].astype(str))
+                known.update(frame[column].astype(str).unique())
     known.discard("")
     rows = clicks.copy()
     medium = rows["medium"].astype(str).to_numpy(dtype=object)
