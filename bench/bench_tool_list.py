@@ -103,8 +103,9 @@ def inspector_list(inspector: str, env: dict[str, str], args: list[str]) -> tupl
     listed = json.loads(done.stdout)
     body = json.dumps(listed, ensure_ascii=False, separators=(",", ":")).encode()
     counted = [line for line in done.stderr.splitlines() if re.search(r"\d+ errors?, \d+ warnings?", line)]
-    stderr = done.stderr.strip()
-    reported = counted[-1] if counted else (stderr[-300:] or "nothing")
+    # the server's log lines reach stderr too; the Inspector's findings start "Warning: tool" or "Error: tool"
+    findings = [line for line in done.stderr.splitlines() if re.match(r"(Warning|Error): tool ", line)]
+    reported = counted[-1] if counted else (f"{len(findings)} findings" if findings else "nothing")
     return len(listed["tools"]), len(body), f"{reported} (exit {done.returncode})"
 
 
