@@ -30,6 +30,7 @@ def test_env_var_names_are_all_declared():
         "PARTNERBOOST_AGENT_TOKEN_BUDGET", "PARTNERBOOST_AGENT_TIMEOUT", "PARTNERBOOST_BOT_ALLOW",
         "PARTNERBOOST_DEADLINE_SECONDS", "PARTNERBOOST_MCP_MAX_SESSIONS",
         "PARTNERBOOST_MCP_SESSION_IDLE_SECONDS",
+        "OPENPARTNER_BASE_URL", "OPENPARTNER_API_KEY", "OPENPARTNER_WEBHOOK_SECRET",
     }
 
 
@@ -209,3 +210,30 @@ def test_the_api_timezone_takes_a_zone_or_an_offset(tmp_path):
     assert load_settings(env).api_timezone == "UTC+8"
     with pytest.raises(ConfigError, match="PARTNERBOOST_API_TIMEZONE"):
         load_settings({**write_config(tmp_path, ""), "PARTNERBOOST_API_TIMEZONE": "Mars"})
+
+
+def test_openpartner_settings_are_read_and_its_secrets_hidden(tmp_path):
+    settings = load_settings({**write_config(tmp_path, ""), "OPENPARTNER_API_KEY": f"op_{CANARY}",
+                              "OPENPARTNER_WEBHOOK_SECRET": f"whsec_{CANARY}",
+                              "OPENPARTNER_BASE_URL": "https://app.openpartner.dev/api/t/acme/"})
+    assert settings.openpartner_base_url == "https://app.openpartner.dev/api/t/acme"
+    assert settings.credentials.families() == ["openpartner"]
+    assert set(settings.credentials.secret_values()) == {f"op_{CANARY}", f"whsec_{CANARY}"}
+    assert CANARY not in repr(settings) and CANARY not in str(settings.model_dump())
+
+
+def test_openpartner_settings_from_the_config_file(tmp_path):
+    env = write_config(tmp_path, 'openpartner_api_key = "op_file"\n'
+                                 'openpartner_base_url = "https://partners.example.com/api"\n')
+    settings = load_settings(env)
+    assert settings.credentials.value("openpartner_api_key") == "op_file"
+    assert settings.openpartner_base_url == "https://partners.example.com/api"
+
+
+@pytest.mark.parametrize("url", ["https://app.openpartner.dev/api", "https://app.openpartner.dev",
+                                 "https://APP.openpartner.dev/api/t/", "https://app.openpartner.dev/t/acme"])
+def test_the_hosted_base_without_a_tenant_slug_is_refused_with_the_fix(tmp_path, url):
+    with pytest.raises(ConfigError) as raised:
+        load_settings({**write_config(tmp_path, ""), "OPENPARTNER_BASE_URL": url})
+    assert "OPENPARTNER_BASE_URL" in str(raised.value)
+    assert "https://app.openpartner.dev/api/t/<your-slug>" in str(raised.value)

@@ -8,7 +8,7 @@ from mcp import Client
 
 from partnerboost_skill import routing
 from partnerboost_skill.cli import build_parser
-from partnerboost_skill.commands.answer_cmds import question_values
+from partnerboost_skill.commands.answer_cmds import _choices, question_values
 from partnerboost_skill.config import Settings
 from partnerboost_skill.questions import BY_NAME, QUESTIONS
 from partnerboost_skill.server import prompts
@@ -26,13 +26,15 @@ def test_each_question_is_a_cli_subcommand_with_an_option_per_input_field() -> N
     for question in QUESTIONS:
         options = [f for f in question.input_model.model_fields if f not in ("period", "lang")]
         argv = [question.name]
+        expected = {}
         for name in options:
             field = question.input_model.model_fields[name]
-            argv += [f"--{name.replace('_', '-')}", str(field.default)]
+            # an option whose default is None (the platform's own default) is given its first choice
+            value = field.default if field.default is not None else _choices(field)[0][0]
+            argv += [f"--{name.replace('_', '-')}", str(value)]
+            expected[name] = value
         args = parser.parse_args(argv)
-        assert question_values(args, question) == {
-            name: question.input_model.model_fields[name].default for name in options
-        }
+        assert question_values(args, question) == expected
 
 
 def test_a_cli_alias_becomes_the_models_value() -> None:

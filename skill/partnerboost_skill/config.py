@@ -8,10 +8,12 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -65,9 +67,12 @@ ENV_VARS: dict[str, str] = {
     "deadline_seconds": "PARTNERBOOST_DEADLINE_SECONDS",
     "mcp_max_sessions": "PARTNERBOOST_MCP_MAX_SESSIONS",
     "mcp_session_idle_seconds": "PARTNERBOOST_MCP_SESSION_IDLE_SECONDS",
+    "openpartner_base_url": "OPENPARTNER_BASE_URL",
+    "openpartner_api_key": "OPENPARTNER_API_KEY",
+    "openpartner_webhook_secret": "OPENPARTNER_WEBHOOK_SECRET",
 }
-"""Every PARTNERBOOST_* environment variable the skill reads, keyed by its setting name (also the key in
-config.toml). SKILL.md declares all of them."""
+"""Every PARTNERBOOST_* and OPENPARTNER_* environment variable the skill reads, keyed by its setting name
+(also the key in config.toml). SKILL.md declares all of them."""
 
 OTHER_ENV_VARS: dict[str, str] = {
     "ANTHROPIC_API_KEY": "Claude API key: when set, ask, chat and the bots answer with the agent",
@@ -82,6 +87,7 @@ OTHER_SECRET_VARS: tuple[str, ...] = ("ANTHROPIC_API_KEY", "FEISHU_APP_SECRET", 
 
 CREDENTIAL_FIELDS: tuple[str, ...] = (
     "api_key", "brand_id", "brand_token", "brand_secret", "publisher_token", "amazon_token", "coupon_token",
+    "openpartner_api_key", "openpartner_webhook_secret",
 )
 
 FAMILY_CREDENTIALS: dict[Family, tuple[str, ...]] = {
@@ -89,8 +95,10 @@ FAMILY_CREDENTIALS: dict[Family, tuple[str, ...]] = {
     "brand": ("brand_id", "brand_token", "brand_secret"),
     "publisher": ("publisher_token",),
     "amazon": ("amazon_token",),
+    "openpartner": ("openpartner_api_key",),
 }
-"""The credential fields each API family needs (all of them)."""
+"""The credential fields each API family needs (all of them). OpenPartner also needs its base URL
+(`Settings.openpartner_base_url`): an instance has no default address."""
 
 ACTION_CREDENTIALS: dict[str, str] = {
     "publisher_list_coupons": "coupon_token",
@@ -134,6 +142,9 @@ class Credentials(BaseModel):
     publisher_token: SecretStr | None = None
     amazon_token: SecretStr | None = None
     coupon_token: SecretStr | None = None
+    openpartner_api_key: SecretStr | None = None
+    openpartner_webhook_secret: SecretStr | None = None
+    """Signs OpenPartner's webhook deliveries (whsec_...); not an API credential of any family."""
 
     def value(self, name: str) -> str | None:
         """The plain value of one credential field, or None when unset or empty."""
@@ -217,6 +228,9 @@ class Settings(BaseModel):
     mcp_session_idle_seconds: float = Field(DEFAULT_MCP_SESSION_IDLE_SECONDS, ge=MCP_SESSION_IDLE_RANGE[0],
                                             le=MCP_SESSION_IDLE_RANGE[1])
     """An MCP session with no request for this long is closed."""
+    openpartner_base_url: str | None = None
+    """The OpenPartner instance's API base: https://app.openpartner.dev/api/t/<slug> (hosted) or
+    https://<host>/api (self-hosted)."""
 
     @property
     def tzinfo(self) -> ZoneInfo:
@@ -272,6 +286,23 @@ def _validate_url(value: str, source: str) -> str:
     return text
 
 
+OPENPARTNER_HOSTED_HOST = "app.openpartner.dev"
+_HOSTED_BASE = re.compile(r"^/api/t/[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def validate_openpartner_base(url: str, source: str) -> str:
+    """The OpenPartner API base as given, refused when it is the hosted service without a tenant slug (every
+    call would answer tenant_slug_missing)."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() == OPENPARTNER_HOSTED_HOST and not _HOSTED_BASE.fullmatch(parts.path):
+        raise ConfigError(
+            f"{source} must name your tenant on the hosted service: https://{OPENPARTNER_HOSTED_HOST}/api/t/"
+            "<your-slug> (the slug is in your portal's URLs, /t/<slug>/...); a self-hosted instance is "
+            "https://<your-host>/api"
+        )
+    return url
+
+
 def _validate_timezone(value: str, source: str) -> str:
     text = value.strip()
     try:
@@ -323,6 +354,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, config_file: bool = T
         values["base_url"] = _validate_url(str(found[0]), found[1])
     if found := lookup("amazon_base_url"):
         values["amazon_base_url"] = _validate_url(str(found[0]), found[1])
+    if found := lookup("openpartner_base_url"):
+        values["openpartner_base_url"] = validate_openpartner_base(
+            _validate_url(str(found[0]), found[1]), found[1]
+        )
     if found := lookup("timezone"):
         values["timezone"] = _validate_timezone(str(found[0]), found[1])
     if found := lookup("api_timezone"):

@@ -20,6 +20,7 @@ from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import (
     Answer,
     BillCheck,
+    CommissionCheck,
     GroupBy,
     OrderMonitor,
     PartnerMedia,
@@ -28,23 +29,29 @@ from partnerboost_skill.analysis.results import (
 )
 from partnerboost_skill.answers import Data
 from partnerboost_skill.periods import resolve_period
+from partnerboost_skill.records.source import as_source
 from partnerboost_skill.render import charts, render
 from partnerboost_skill.render.blocks import Block, Document
 from partnerboost_skill.render.doc_bill import bill_document
+from partnerboost_skill.render.doc_commissions import commissions_document
 from partnerboost_skill.render.doc_compare import compare_document
 from partnerboost_skill.render.doc_orders import orders_document
 from partnerboost_skill.render.doc_partners import partners_document
 from partnerboost_skill.render.doc_review import review_document
 from partnerboost_skill.render.formats import Format
 from partnerboost_skill.render.i18n import Lang
+from partnerboost_skill.store.webhook_events import WebhookEvents
 
-Name = Literal["review", "orders", "bill", "partners", "compare"]
+Name = Literal["review", "orders", "bill", "commissions", "partners", "compare"]
 
 PERIOD_HELP = ("A period phrase in English or Chinese: 'last month', 'last three months', 'past 90 days', "
                "'this quarter', '2026-10', 'Q3 2026', '2026-08-01..2026-10-31', '上个月', '最近三个月'. "
                "The answer echoes the exact range and time zone.")
-GROUP_BY_HELP = "How to group: channel_type, partner, partner_type, country, device, month or medium."
+GROUP_BY_HELP = ("How to group: channel_type (partner on OpenPartner), partner, partner_type, country, "
+                 "device, month or medium.")
 LANG_HELP = "Language of the text summary: en, or zh for Chinese (same structured result)."
+PLATFORM_HELP = "partnerboost or openpartner (default: the configured one; PartnerBoost when both are)."
+PlatformName = Literal["partnerboost", "openpartner"]
 FIRST_CHOICE = "FIRST CHOICE for PartnerBoost questions about"
 
 
@@ -68,12 +75,14 @@ class QuestionInput(BaseModel):
 
 class ReviewInput(QuestionInput):
     period: str = Field("last three months", description=PERIOD_HELP)
-    group_by: GroupBy = Field("channel_type", description=GROUP_BY_HELP)
+    group_by: GroupBy | None = Field(None, description=GROUP_BY_HELP)
+    platform: PlatformName | None = Field(None, description=PLATFORM_HELP)
     lang: Lang = Field("en", description=LANG_HELP)
 
 
 class MonitorInput(QuestionInput):
     period: str = Field("last 7 days", description=PERIOD_HELP)
+    platform: PlatformName | None = Field(None, description=PLATFORM_HELP)
     lang: Lang = Field("en", description=LANG_HELP)
 
 
@@ -84,6 +93,14 @@ class BillInput(QuestionInput):
     by: Literal["period", "issued"] = Field(
         "period", description="period: the bills covering that month's orders (issued the month after); "
         "issued: the bills issued during that month.")
+    platform: PlatformName | None = Field(
+        None, description="partnerboost (OpenPartner issues no bills: its commission check answers).")
+    lang: Lang = Field("en", description=LANG_HELP)
+
+
+class CommissionsInput(QuestionInput):
+    period: str = Field("last month", description=PERIOD_HELP)
+    platform: PlatformName | None = Field(None, description=PLATFORM_HELP)
     lang: Lang = Field("en", description=LANG_HELP)
 
 
@@ -91,6 +108,7 @@ class MediaInput(QuestionInput):
     period: str = Field("last 30 days", description=PERIOD_HELP)
     status: Literal["joined", "pending", "refused", "terminated", "all"] = Field(
         "joined", description="Only partners with this relationship status (all: every status).")
+    platform: PlatformName | None = Field(None, description=PLATFORM_HELP)
     lang: Lang = Field("en", description=LANG_HELP)
 
 
@@ -99,7 +117,8 @@ class CompareInput(QuestionInput):
     against: Annotated[Literal["previous", "year_before"], CliAliases({"year": "year_before"})] = Field(
         "previous", description="previous: the period just before (month on month); year_before: the same "
         "period a year earlier (year on year).")
-    group_by: GroupBy = Field("channel_type", description=GROUP_BY_HELP)
+    group_by: GroupBy | None = Field(None, description=GROUP_BY_HELP)
+    platform: PlatformName | None = Field(None, description=PLATFORM_HELP)
     lang: Lang = Field("en", description=LANG_HELP)
 
 
@@ -109,10 +128,22 @@ ResultT = TypeVar("ResultT", bound=Answer)
 
 @dataclass(frozen=True)
 class Context:
-    """When and where an answer runs: the clock (the sandbox's in demo mode) and the periods' time zone."""
+    """When and where an answer runs: the clock (the sandbox's in demo mode), the periods' time zone, the
+    platforms with credentials (PartnerBoost first: the default) and OpenPartner's webhook events."""
 
     now: datetime
     tz: str
+    platforms: tuple[str, ...] = ("partnerboost",)
+    events: WebhookEvents | None = None
+
+
+def provider(data: Data, options: Any, context: Context) -> Data:
+    """The provider of the platform the options ask for (or the configured one) over `data`; `data` itself
+    when it is a provider already (tests pass one)."""
+    if isinstance(data, answers.Provider):
+        return data
+    platform = answers.choose_platform(getattr(options, "platform", None), context.platforms)
+    return answers.provider_for(as_source(data), platform, context.events)
 
 
 Chart = Callable[[Any, Path, Lang, date], Path | None]
@@ -154,6 +185,8 @@ class Question(Generic[InputT, ResultT]):
 
 
 def _review_chart(result: PerformanceReview, path: Path, lang: Lang, today: date) -> Path | None:
+    if "sales" in result.unavailable:
+        return None  # the chart draws sales and ROAS, which this platform does not report
     return charts.review_chart(result, path, lang)
 
 
@@ -163,23 +196,28 @@ def _orders_chart(result: OrderMonitor, path: Path, lang: Lang, today: date) -> 
 
 
 async def _review(data: Data, p: ReviewInput, c: Context) -> PerformanceReview:
-    return await answers.review(data, p.period, p.group_by, now=c.now, tz=c.tz)
+    return await answers.review(provider(data, p, c), p.period, p.group_by, now=c.now, tz=c.tz)
 
 
 async def _monitor(data: Data, p: MonitorInput, c: Context) -> OrderMonitor:
-    return await answers.monitor(data, p.period, now=c.now, tz=c.tz)
+    return await answers.monitor(provider(data, p, c), p.period, now=c.now, tz=c.tz)
 
 
 async def _bill(data: Data, p: BillInput, c: Context) -> BillCheck:
-    return await answers.bills(data, p.period, by=p.by, now=c.now, tz=c.tz)
+    return await answers.bills(provider(data, p, c), p.period, by=p.by, now=c.now, tz=c.tz)
+
+
+async def _commissions(data: Data, p: CommissionsInput, c: Context) -> CommissionCheck:
+    return await answers.commissions(provider(data, p, c), p.period, now=c.now, tz=c.tz)
 
 
 async def _media(data: Data, p: MediaInput, c: Context) -> PartnerMedia:
-    return await answers.media(data, p.period, None if p.status == "all" else p.status, now=c.now, tz=c.tz)
+    status = None if p.status == "all" else p.status
+    return await answers.media(provider(data, p, c), p.period, status, now=c.now, tz=c.tz)
 
 
 async def _compare(data: Data, p: CompareInput, c: Context) -> PeriodComparison:
-    return await answers.compare(data, p.period, p.against, p.group_by, now=c.now, tz=c.tz)
+    return await answers.compare(provider(data, p, c), p.period, p.against, p.group_by, now=c.now, tz=c.tz)
 
 
 REVIEW: Question[ReviewInput, PerformanceReview] = Question(
@@ -237,6 +275,24 @@ BILL: Question[BillInput, BillCheck] = Question(
     prompt="check_bill",
 )
 
+COMMISSIONS: Question[CommissionsInput, CommissionCheck] = Question(
+    name="commissions",
+    tool="check_commissions",
+    title="Check commissions: owed, paid, reversed",
+    summary="what you owe partners: commissions accrued, approved, paid and reversed",
+    description=(
+        f"{FIRST_CHOICE} what you owe partners, and for OpenPartner commissions (it has no bills, no clicks "
+        "and no order values). The commissions accrued in a period by status (accrued, approved, paid, "
+        "reversed) per currency and partner, what is owed (accrued + approved), reversal spikes and "
+        "commissions accrued after a partner was revoked."
+    ),
+    input_model=CommissionsInput,
+    result_type=CommissionCheck,
+    run=_commissions,
+    document=commissions_document,
+    prompt="check_commissions",
+)
+
 PARTNERS: Question[MediaInput, PartnerMedia] = Question(
     name="partners",
     tool="partner_media",
@@ -269,7 +325,7 @@ COMPARE: Question[CompareInput, PeriodComparison] = Question(
     document=compare_document,
 )
 
-QUESTIONS: tuple[Question[Any, Any], ...] = (REVIEW, ORDERS, BILL, PARTNERS, COMPARE)
+QUESTIONS: tuple[Question[Any, Any], ...] = (REVIEW, ORDERS, BILL, COMMISSIONS, PARTNERS, COMPARE)
 BY_NAME: dict[str, Question[Any, Any]] = {q.name: q for q in QUESTIONS}
 BY_TOOL: dict[str, Question[Any, Any]] = {q.tool: q for q in QUESTIONS}
 DEFAULT_PERIODS: dict[str, str] = {q.name: q.default_period for q in QUESTIONS}

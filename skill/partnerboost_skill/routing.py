@@ -2,12 +2,12 @@
 
     route("上个月账单", now=...)  →  Route(kind="bill", phrase="上个月", lang="zh", ...)
 
-The answer kind comes from keywords (bill, orders, partners, compare, review); the period is the longest part
-of the question that skill.periods can read (two of them for a comparison). Numbers are read whole: a part of
-a longer number or of an identifier (order 123456, LP1414573) is never a period, and a bare number is a year
-only when it could be one (MIN_YEAR to next year), so "the 1000 biggest orders" names no period. A phrase
-that is a period but an unusable one ("last 1000000 days", "2026-02-30") is kept when nothing else is found,
-so the answer explains what is wrong with it instead of quietly using the default period.
+The answer kind comes from keywords (commissions, bill, orders, partners, compare, review); the period is the
+longest part of the question that skill.periods can read (two of them for a comparison). Numbers are read
+whole: a part of a longer number or of an identifier (order 123456, LP1414573) is never a period, and a bare
+number is a year only when it could be one (MIN_YEAR to next year), so "the 1000 biggest orders" names no
+period. A phrase that is a period but an unusable one ("last 1000000 days", "2026-02-30") is kept when nothing
+else is found, so the answer explains what is wrong with it instead of quietly using the default period.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 `classify(text, period_days=..., bare_period=...)` decides in this order, the first match winning:
 1. compare — "compare", "vs", "year on year", "对比", "同比", "环比" (or two periods, decided by the caller);
-2. bill — bills, invoices, statements, payouts, what is owed or paid, "账单", "结算", "对账", "发票";
+2. commissions — the commission ledger itself: reversed, pending, accrued or approved commissions, a
+   commission check, "冲销", "佣金核对", "欠…佣金";
+   bill — bills, invoices, statements, payouts, what is owed or paid, "账单", "结算", "对账", "发票";
 3. orders — anything abnormal: refunds, voids, fraud, duplicates, "异常", "刷单", "退款";
 4. review — an explicit review or a request for advice: "review", "analyse", "suggest", "optimise", "budget",
    "placement", "复盘", "分析", "建议", "优化", "投放", "预算";
@@ -32,6 +34,11 @@ COMPARE = (
     r"\b(?:month|week|year|quarter)[- ](?:over|on)[- ](?:month|week|year|quarter)\b",
     r"\b(?:mom|yoy|wow|qoq)\b",
     "对比", "比较", "同比", "环比", "相比", "比上", "和上", "与上",
+)
+COMMISSIONS = (
+    r"\breversed\b", r"\breversals?\b", r"\b(?:unpaid|pending|accrued|approved) commissions?\b",
+    r"\bcommissions? (?:owed|due|check|ledger|status)\b",
+    "冲销", "佣金核对", r"欠.{0,6}佣金", r"佣金.{0,4}(?:多少|状态|明细|欠)",
 )
 BILL = (
     r"\bbill(?:s|ing|ed)?\b", r"\binvoic\w*", r"\bstatements?\b", r"\bsettle\w*", r"\bpayouts?\b",
@@ -125,6 +132,8 @@ def classify(text: str, *, period_days: int | None, bare_period: bool) -> Kind |
     """
     if hits(text, COMPARE):
         return "compare"
+    if hits(text, COMMISSIONS):
+        return "commissions"
     if hits(text, BILL):
         return "bill"
     if hits(text, ANOMALY):

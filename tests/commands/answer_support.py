@@ -14,7 +14,7 @@ from partnerboost_skill.cli import main
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No credentials, no config file, caches and charts under tmp_path: commands run on the sandbox."""
     for name in list(os.environ):
-        if name.startswith("PARTNERBOOST_"):
+        if name.startswith(("PARTNERBOOST_", "OPENPARTNER_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("PARTNERBOOST_CACHE_DIR", str(tmp_path / "cache"))

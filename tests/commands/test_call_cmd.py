@@ -31,11 +31,14 @@ def test_actions_json_lists_every_catalogue_action(capsys: pytest.CaptureFixture
     rows = json.loads(out)
     assert code == 0
     assert [r["name"] for r in rows] == list(ACTIONS)
-    assert len(rows) == 11 + 15 + 9 + 9
+    assert len(rows) == 11 + 15 + 9 + 9 + 8
     by_name = {r["name"]: r for r in rows}
     assert by_name["merchant_list_transactions"]["endpoint"] == "POST /a/transaction/list4"
     assert by_name["brand_create_order"]["writes"] is True
     assert by_name["merchant_list_bills"]["writes"] is False
+    revoke = "POST <OpenPartner API base>/partners/{partner_id}/revoke"
+    assert by_name["openpartner_revoke_partner"]["endpoint"] == revoke
+    assert by_name["openpartner_revoke_partner"]["writes"] is True
 
 
 def test_call_without_credentials_runs_on_sandbox_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,13 +72,25 @@ def test_the_skill_needs_only_uv_so_the_model_sees_it_before_any_key() -> None:
     assert (ROOT / "scripts" / "partnerboost.py").is_file()
 
 
+ENV_PREFIXES = "PARTNERBOOST|OPENPARTNER|ANTHROPIC|FEISHU|DISCORD"
+ENV_NAME = re.compile(rf"""["'`]((?:{ENV_PREFIXES})_[A-Z0-9_]*[A-Z0-9])(?:=[^"'`]*)?["'`]""")
+"""A variable name as a whole string literal (or quoted in text, `NAME=1` included): what code reads from the
+environment or names in a message; constants like PARTNERBOOST_FAMILIES or OPENPARTNER_ACTIONS are code."""
+
+
 def code_env_vars() -> set[str]:
     names: set[str] = set()
     for folder in ("skill", "tools"):
         for path in (ROOT / folder).rglob("*.py"):
-            names.update(re.findall(r"\b(?:PARTNERBOOST|ANTHROPIC|FEISHU|DISCORD)_[A-Z0-9_]*[A-Z0-9]",
-                                    path.read_text()))
+            names.update(ENV_NAME.findall(path.read_text()))
     return names
+
+
+def test_the_scan_finds_both_platforms_variables() -> None:
+    found = code_env_vars()
+    assert {"PARTNERBOOST_API_KEY", "PARTNERBOOST_MCP_TOKEN", "OPENPARTNER_API_KEY", "OPENPARTNER_BASE_URL",
+            "OPENPARTNER_WEBHOOK_SECRET"} <= found
+    assert not {"PARTNERBOOST_FAMILIES", "OPENPARTNER_ACTIONS"} & found
 
 
 def test_every_environment_variable_the_code_reads_is_declared() -> None:

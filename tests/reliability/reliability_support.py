@@ -21,11 +21,18 @@ from hypothesis import HealthCheck, settings
 from partnerboost_skill import answers
 from partnerboost_skill.analysis.results import Answer
 from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.api.openpartner import OpenPartnerClient
 from partnerboost_skill.cli import build_parser
 from partnerboost_skill.config import Credentials, Settings
+from partnerboost_skill.records.platform_source import PlatformSource
 from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection
-from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.sandbox import (
+    SANDBOX_AMAZON_BASE_URL,
+    SANDBOX_BASE_URL,
+    SANDBOX_OPENPARTNER_BASE_URL,
+    sandbox_transport,
+)
 from partnerboost_skill.sandbox import credentials as sandbox
 from partnerboost_skill.sandbox.faults import Faults
 from partnerboost_skill.sandbox.world import World, WorldConfig
@@ -190,6 +197,29 @@ def client_on(
     )
 
 
+def openpartner_on(
+    transport: httpx2.AsyncBaseTransport, time: FakeTime, *, max_retries: int = 4,
+    key: str = sandbox.OPENPARTNER_ADMIN_KEY,
+) -> OpenPartnerClient:
+    """An OpenPartner client on the sandbox's hosted tenant, with fake time."""
+    return OpenPartnerClient(Credentials(openpartner_api_key=key), base_url=SANDBOX_OPENPARTNER_BASE_URL,
+                             transport=transport, max_retries=max_retries, clock=time.clock,
+                             sleep=time.sleep, jitter=lambda: 0.5)
+
+
+@asynccontextmanager
+async def both_platforms(
+    transport: httpx2.AsyncBaseTransport, time: FakeTime, *, max_retries: int = 4,
+    credentials: Credentials = MERCHANT_AND_BRAND,
+) -> AsyncIterator[PlatformSource]:
+    """One source over both platforms' clients on `transport` (the sandbox, possibly failing), fake time."""
+    async with (
+        client_on(transport, time, max_retries=max_retries, credentials=credentials) as client,
+        openpartner_on(transport, time, max_retries=max_retries) as openpartner,
+    ):
+        yield PlatformSource(LiveSource(client), openpartner)
+
+
 def figures(answer: Answer) -> dict[str, Any]:
     """Everything an answer reports except whether it is complete and its notes (exact: Decimals stay)."""
     return answer.model_dump(exclude={"complete", "notes"})
@@ -207,8 +237,8 @@ def connect_with(
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
         time = FakeTime()
-        async with client_on(build(time), time, max_retries=max_retries) as client:
-            yield Connection(source=LiveSource(client), demo=True, now=NOW)
+        async with both_platforms(build(time), time, max_retries=max_retries) as source:
+            yield Connection(source=source, demo=True, now=NOW, platforms=("partnerboost", "openpartner"))
 
     return connect
 

@@ -15,19 +15,20 @@ from hypothesis import given
 from mcp import Client
 from param_strategies import MINIMAL_PARAMS, field_keys, params_for, tool_arguments
 from pydantic import ValidationError
-from reliability_support import Counting, FakeTime, client_on, faulty_transport, fuzz_settings
+from reliability_support import Counting, FakeTime, both_platforms, faulty_transport, fuzz_settings
 
+from partnerboost_skill.api.openpartner.wire import build_openpartner_request
 from partnerboost_skill.api.params import field_name
 from partnerboost_skill.api.wire import build_request
 from partnerboost_skill.config import Settings
 from partnerboost_skill.input_errors import explain_validation_error
-from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection, sandbox_credentials
-from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL
+from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, SANDBOX_OPENPARTNER_BASE_URL
 from partnerboost_skill.sandbox.world import World, WorldConfig
 from partnerboost_skill.server import build_server
 from partnerboost_tools.base import Action
 from partnerboost_tools.catalogue import ACTIONS
+from partnerboost_tools.openpartner import OpenpartnerAction
 
 MAX_ERROR_LENGTH = 3000
 """An error message echoes at most a short prefix of each bad value, never a 5000-character input."""
@@ -56,8 +57,11 @@ def check_parameters(action_cls: type[Action], params: dict[str, Any]) -> Action
     json.dumps(wire, allow_nan=False)
     assert None not in wire.values(), f"an unset value went on the wire: {wire}"
     assert _no_floats_that_json_refuses(wire)
-    build_request(action, sandbox_credentials(), base_url=SANDBOX_BASE_URL,
-                  amazon_base_url=SANDBOX_AMAZON_BASE_URL)
+    if isinstance(action, OpenpartnerAction):
+        build_openpartner_request(action, sandbox_credentials(), base_url=SANDBOX_OPENPARTNER_BASE_URL)
+    else:
+        build_request(action, sandbox_credentials(), base_url=SANDBOX_BASE_URL,
+                      amazon_base_url=SANDBOX_AMAZON_BASE_URL)
     return action
 
 
@@ -111,8 +115,8 @@ def test_invalid_tool_calls_are_refused_before_any_request() -> None:
 
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
-        async with client_on(counting, time, max_retries=0, credentials=sandbox_credentials()) as client:
-            yield Connection(source=LiveSource(client), demo=True, now=world.config.now)
+        async with both_platforms(counting, time, max_retries=0, credentials=sandbox_credentials()) as source:
+            yield Connection(source=source, demo=True, now=world.config.now)
 
     server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect)
     tallies = {"refused": 0, "sent": 0, "previewed": 0}
@@ -200,8 +204,8 @@ async def test_a_parameter_given_under_both_names_is_refused() -> None:
 
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
-        async with client_on(counting, time, credentials=sandbox_credentials()) as client:
-            yield Connection(source=LiveSource(client), demo=True, now=world.config.now)
+        async with both_platforms(counting, time, credentials=sandbox_credentials()) as source:
+            yield Connection(source=source, demo=True, now=world.config.now)
 
     server = build_server(Settings(), toolsets="all", allow_writes=True, connect=connect)
     async with Client(server) as client:

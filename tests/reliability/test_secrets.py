@@ -30,8 +30,11 @@ from pydantic import SecretStr
 from reliability_support import LONG_RUNNING, subcommands
 
 from partnerboost_skill.api.client import PartnerBoostClient
+from partnerboost_skill.api.openpartner import OpenPartnerClient
+from partnerboost_skill.api.retrying import RetryingClient
 from partnerboost_skill.cli import main
 from partnerboost_skill.config import CREDENTIAL_FIELDS, ENV_VARS, Credentials, Settings
+from partnerboost_skill.records.platform_source import PlatformSource
 from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection
 from partnerboost_skill.server import build_server
@@ -53,7 +56,11 @@ ARGVS: dict[str, list[list[str]]] = {
         ["call", "merchant_list_transactions", "--all-pages"],
         ["call", "brand_create_order", "--params", json.dumps(NEW_ORDER)],
         ["call", "brand_create_order", "--params", json.dumps(NEW_ORDER), "--confirm"],
+        ["call", "openpartner_list_partners"],
+        ["call", "openpartner_create_partner", "--confirm", "--params",
+         json.dumps(MINIMAL_PARAMS["openpartner_create_partner"])],
     ],
+    "commissions": [["commissions", "--platform", "openpartner"], ["commissions"]],
     "review": [["review", "--no-chart"], ["review", "last month", "--format", "json"]],
     "orders": [["orders", "--no-chart"]],
     "bill": [["bill"]],
@@ -95,6 +102,7 @@ def canary_env(monkeypatch: pytest.MonkeyPatch, home: Path, base: str) -> Path:
     monkeypatch.setenv("PARTNERBOOST_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("PARTNERBOOST_BASE_URL", base)
     monkeypatch.setenv("PARTNERBOOST_AMAZON_BASE_URL", f"{base}/amazon_api")
+    monkeypatch.setenv("OPENPARTNER_BASE_URL", f"{base}/openpartner/api")
     monkeypatch.chdir(home)
     return home / ".config" / "partnerboost" / "config.toml"
 
@@ -106,8 +114,8 @@ async def _no_wait(_: float) -> None:
 @pytest.fixture
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI's clients keep retrying 500s as configured, without the real backoff waits."""
-    defaults = dict(PartnerBoostClient.__init__.__kwdefaults__ or {})
-    monkeypatch.setattr(PartnerBoostClient.__init__, "__kwdefaults__", {**defaults, "sleep": _no_wait})
+    defaults = dict(RetryingClient.__init__.__kwdefaults__ or {})
+    monkeypatch.setattr(RetryingClient.__init__, "__kwdefaults__", {**defaults, "sleep": _no_wait})
 
 
 @pytest.mark.usefixtures("fast_retries")
@@ -140,6 +148,8 @@ def test_no_cli_command_reveals_a_credential(
         assert command == "init" and (config.stat().st_mode & 0o077) == 0
     if mode != "unreachable" and command in ("call", "doctor", "review"):
         assert seen.contains(CANARIES["api_key"]), "the canary never reached the stand-in: nothing was tested"
+    if mode != "unreachable" and command in ("call", "commissions"):
+        assert seen.contains(CANARIES["openpartner_api_key"]), "the OpenPartner key never went out"
 
 
 class _Stdin:
@@ -164,13 +174,15 @@ class _Stdin:
 def canary_settings() -> Settings:
     credentials = Credentials(**{name: SecretStr(CANARIES[name]) for name in CREDENTIAL_FIELDS})
     return Settings(credentials=credentials, mcp_token=SecretStr(CANARIES["mcp_token"]), allow_writes=True,
-                    base_url="https://partnerboost.invalid", amazon_base_url="https://amazon.invalid/amazon_api")
+                    base_url="https://partnerboost.invalid", amazon_base_url="https://amazon.invalid/amazon_api",
+                    openpartner_base_url="https://openpartner.invalid/api")
 
 
 ANALYSIS_CALLS: dict[str, dict[str, str]] = {
     "review_performance": {"period": "last month"},
     "monitor_orders": {"period": "last 7 days"},
     "check_bill": {"period": "last month"},
+    "check_commissions": {"period": "last month", "platform": "openpartner"},
     "partner_media": {"period": "last 30 days", "status": "all"},
     "compare_periods": {"period": "last month"},
 }
@@ -203,11 +215,16 @@ async def test_no_mcp_tool_reveals_a_credential(mode: Mode, caplog: pytest.LogCa
 
     @asynccontextmanager
     async def connect(configured: Settings) -> AsyncIterator[Connection]:
-        async with PartnerBoostClient.from_settings(configured, transport=mock_transport(mode, seen),
-                                                    sleep=_no_wait) as client:
+        async with (
+            PartnerBoostClient.from_settings(configured, transport=mock_transport(mode, seen),
+                                             sleep=_no_wait) as client,
+            OpenPartnerClient.from_settings(configured, transport=mock_transport(mode, seen),
+                                            sleep=_no_wait) as openpartner,
+        ):
             from datetime import UTC, datetime
 
-            yield Connection(source=LiveSource(client), demo=False, now=datetime.now(UTC))
+            yield Connection(source=PlatformSource(LiveSource(client), openpartner), demo=False,
+                             now=datetime.now(UTC), platforms=("partnerboost", "openpartner"))
 
     server = build_server(settings, toolsets="all", allow_writes=True, connect=connect)
     shown: list[str] = []
@@ -235,6 +252,7 @@ async def test_no_mcp_tool_reveals_a_credential(mode: Mode, caplog: pytest.LogCa
     assert not leaks(repr(settings)) and not leaks(str(settings.credentials))
     if mode != "unreachable":
         assert seen.contains(CANARIES["api_key"]) and seen.contains(CANARIES["publisher_token"])
+        assert seen.contains(CANARIES["openpartner_api_key"])
 
 
 # --- the servers as subprocesses: serve --http with the canary token, serve over stdio, sandbox ------------
@@ -246,7 +264,8 @@ def subprocess_env(home: Path, base: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PARTNERBOOST_")}
     env.update({ENV_VARS[name]: value for name, value in CANARIES.items()})
     env.update({"HOME": str(home), "PARTNERBOOST_BASE_URL": base,
-                "PARTNERBOOST_AMAZON_BASE_URL": f"{base}/amazon_api"})
+                "PARTNERBOOST_AMAZON_BASE_URL": f"{base}/amazon_api",
+                "OPENPARTNER_BASE_URL": f"{base}/openpartner/api"})
     return env
 
 

@@ -15,14 +15,14 @@ import httpx2
 import pytest
 from mcp import Client
 from param_strategies import MINIMAL_PARAMS
-from reliability_support import Counting, FakeTime, client_on, faulty_transport
+from reliability_support import Counting, FakeTime, both_platforms, client_on, faulty_transport
 
 import partnerboost_skill.sandbox
 from partnerboost_skill.api.errors import PartnerBoostError, RateLimited
 from partnerboost_skill.cli import main
 from partnerboost_skill.config import Settings
-from partnerboost_skill.records.source import LiveSource
 from partnerboost_skill.runtime import Connection, sandbox_credentials
+from partnerboost_skill.sandbox.openpartner import HOSTED_PREFIX, tenant_of
 from partnerboost_skill.sandbox.world import World, WorldConfig
 from partnerboost_skill.server import build_server
 from partnerboost_tools.catalogue import ACTIONS
@@ -43,7 +43,12 @@ def working_params(name: str, world: World) -> dict[str, Any]:
     """Parameters the sandbox accepts for each write: the sample, pointed at things this world has."""
     joined = world.partners[world.partners["status"] == "joined"].iloc[0]
     pending = world.partners[world.partners["status"] == "pending"].iloc[0]
+    tenant = tenant_of(world)
+    invited = next(p for p in tenant.partners if p["activatedAt"] is None)
+    active = next(p for p in tenant.partners if p["activatedAt"] is not None and p["revokedAt"] is None)
     specific: dict[str, dict[str, Any]] = {
+        "openpartner_invite_partner": {"partner_id": invited["id"]},
+        "openpartner_revoke_partner": {"partner_id": active["id"]},
         "brand_create_bonus": {"medium_id": str(joined["medium_code"])},
         "brand_update_creative": {"id": str(world.creatives["creative_id"].iloc[0])},
         "brand_set_publisher_status": {"userId": str(pending["partner_id"]), "status": "adopt"},
@@ -53,6 +58,8 @@ def working_params(name: str, world: World) -> dict[str, Any]:
 
 
 def is_write(request: httpx2.Request) -> bool:
+    if request.url.path.startswith(HOSTED_PREFIX + "/"):
+        return request.method == "POST"  # every OpenPartner POST route is a write
     action = parse_qs(request.url.query.decode()).get("action", [""])[0]
     return request.url.path.endswith("/api/brand") and action in WRITE_ENDPOINTS
 
@@ -87,8 +94,8 @@ def connect_on(transport: httpx2.AsyncBaseTransport, world: World) -> Callable[.
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
         time = FakeTime()
-        async with client_on(transport, time, credentials=sandbox_credentials()) as pb:
-            yield Connection(source=LiveSource(pb), demo=True, now=world.config.now)
+        async with both_platforms(transport, time, credentials=sandbox_credentials()) as source:
+            yield Connection(source=source, demo=True, now=world.config.now)
 
     return connect
 
@@ -123,7 +130,7 @@ BRAND_SERVED = Settings(credentials=sandbox_credentials())
         (Settings(), {"toolsets": "brand"}, False, False),
         (Settings(), {"toolsets": "all", "allow_writes": False}, False, False),
         (Settings(allow_writes=True), {"toolsets": "all", "allow_writes": False}, False, False),
-        (Settings(allow_writes=True), {"toolsets": "brand"}, True, False),
+        (Settings(allow_writes=True), {"toolsets": "brand,openpartner"}, True, False),
         (Settings(), {"toolsets": "all", "allow_writes": True}, True, True),
         (Settings(), {"allow_writes": True}, False, False),  # brand is not served without its credentials
         (BRAND_SERVED, {}, False, False),
@@ -281,7 +288,8 @@ async def test_a_confirmed_write_says_what_it_did(world: World, name: str, path:
     assert done["endpoint"] == ACTIONS[name].describe_endpoint()
     assert done["params"] == ACTIONS[name].model_validate(params).to_wire()
     assert done["data"] is not None
-    assert "Sent to PartnerBoost" in done["message"] and "never retried" in done["message"]
+    platform = "OpenPartner" if name.startswith("openpartner_") else "PartnerBoost"
+    assert f"Sent to {platform}" in done["message"] and "never retried" in done["message"]
     assert len(counting.requests) == 1
 
 

@@ -1,12 +1,15 @@
-"""Every catalogue action is served: valid parameters answer code 0 in the family's envelope."""
+"""Every PartnerBoost catalogue action is served: valid parameters answer code 0 in the family's envelope.
+(OpenPartner's actions have their own tests: test_openpartner_app.py.)"""
 
 from __future__ import annotations
 
 import pytest
 from test_app_support import call, client_for, data_of, fixed_app, minimal_params, small_world, state_of
 
-from partnerboost_tools.catalogue import ACTIONS
+from partnerboost_tools.base import PARTNERBOOST_FAMILIES
+from partnerboost_tools.catalogue import ACTIONS as EVERY_ACTION
 
+ACTIONS = {name: cls for name, cls in EVERY_ACTION.items() if cls.family in PARTNERBOOST_FAMILIES}
 pytestmark = pytest.mark.anyio
 
 

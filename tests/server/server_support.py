@@ -9,11 +9,11 @@ from typing import Any
 
 from mcp.types import CallToolResult
 
-from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.config import Settings
+from partnerboost_skill.records.platform_source import PlatformSource
 from partnerboost_skill.records.source import LiveSource
-from partnerboost_skill.runtime import Connection, sandbox_credentials
-from partnerboost_skill.sandbox import SANDBOX_AMAZON_BASE_URL, SANDBOX_BASE_URL, sandbox_transport
+from partnerboost_skill.runtime import Connection, sandbox_clients
+from partnerboost_skill.sandbox import sandbox_transport
 from partnerboost_skill.sandbox.world import World, WorldConfig
 from partnerboost_skill.server.state import ConnectFactory
 
@@ -25,12 +25,10 @@ def connect_to(world: World, **transport_options: object) -> ConnectFactory:
 
     @asynccontextmanager
     async def connect(_: Settings) -> AsyncIterator[Connection]:
-        async with PartnerBoostClient(
-            sandbox_credentials(), base_url=SANDBOX_BASE_URL, amazon_base_url=SANDBOX_AMAZON_BASE_URL,
-            transport=sandbox_transport(world, **transport_options),  # type: ignore[arg-type]
-            max_retries=0,
-        ) as client:
-            yield Connection(source=LiveSource(client), demo=True, now=world.config.now)
+        transport = sandbox_transport(world, **transport_options)  # type: ignore[arg-type]
+        async with sandbox_clients(transport, max_retries=0) as (client, openpartner):
+            yield Connection(source=PlatformSource(LiveSource(client), openpartner), demo=True,
+                             now=world.config.now, platforms=("partnerboost", "openpartner"))
 
     return connect
 

@@ -20,7 +20,8 @@ from partnerboost_skill.sandbox import default_world
 from partnerboost_skill.server import build_server
 from partnerboost_skill.server.summaries import DATA_NOTE
 
-ANALYSIS = ["review_performance", "monitor_orders", "check_bill", "partner_media", "compare_periods"]
+ANALYSIS = ["review_performance", "monitor_orders", "check_bill", "check_commissions", "partner_media",
+            "compare_periods"]
 
 
 @pytest.fixture(scope="module")

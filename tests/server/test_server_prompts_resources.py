@@ -15,7 +15,7 @@ from partnerboost_skill.server import build_server
 from partnerboost_skill.server.prompts import PROMPTS_DIR, load_templates
 from partnerboost_skill.server.resources import ACCOUNT_URI, GLOSSARY_URI
 
-PROMPTS = {"review_performance", "monitor_orders", "check_bill", "partner_media"}
+PROMPTS = {"review_performance", "monitor_orders", "check_bill", "check_commissions", "partner_media"}
 
 
 def prompt_text(result: object) -> str:

@@ -54,6 +54,10 @@ MINIMAL_ARGS: dict[str, dict[str, Any]] = {
     "amazon_report": {},
     "amazon_associates_products": {},
     "amazon_acc_products": {},
+    "openpartner_list_partners": {},
+    "openpartner_get_partner": {"partner_id": "<first partner>"},
+    "openpartner_list_commissions": {"status": "reversed"},
+    "openpartner_partner_commissions": {"partner_id": "<first partner>"},
 }
 READ_TOOLS = [name for name, cls in ACTIONS.items() if not cls.writes]
 
@@ -66,6 +70,9 @@ async def resolve_placeholders(client: Client, args: dict[str, Any]) -> dict[str
     if args.get("pbtid") == "<first click>":
         listing = await client.call_tool("brand_list_clicks", {})
         resolved["pbtid"] = payload_of(listing)["data"]["list"][0]["pbtid"]
+    if args.get("partner_id") == "<first partner>":
+        listing = await client.call_tool("openpartner_list_partners", {})
+        resolved["partner_id"] = payload_of(listing)["data"]["partners"][0]["id"]
     if args.get("settlement_id") == "<first settlement>":
         listing = await client.call_tool("publisher_list_commissions", OCTOBER)
         resolved["settlement_id"] = payload_of(listing)["data"][0]["settlement_id"]

@@ -18,7 +18,8 @@ from partnerboost_tools.base import FAMILIES
 from partnerboost_tools.catalogue import ACTIONS
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tools.json"
-ANALYSIS = {"review_performance", "monitor_orders", "check_bill", "partner_media", "compare_periods"}
+ANALYSIS = {"review_performance", "monitor_orders", "check_bill", "check_commissions", "partner_media",
+            "compare_periods"}
 API = {"run_api_action", "search_api_actions"}
 API_WRITE = "run_api_write"
 ALL_CREDENTIALS = Credentials(**{name: f"{name}-0123456789abcdef" for family in FAMILIES
@@ -60,8 +61,8 @@ async def test_the_full_tool_list_matches_the_committed_snapshot() -> None:
 async def test_by_default_only_the_analysis_tools_and_the_api_pair_are_visible(settings: Settings) -> None:
     names = [tool.name for tool in await list_tools(settings)]
     assert set(names) == ANALYSIS | API
-    assert names[:5] == ["review_performance", "monitor_orders", "check_bill", "partner_media",
-                         "compare_periods"], "the server lists the analysis tools first"
+    assert names[:6] == ["review_performance", "monitor_orders", "check_bill", "check_commissions",
+                         "partner_media", "compare_periods"], "the server lists the analysis tools first"
 
 
 @pytest.mark.anyio
@@ -103,10 +104,11 @@ async def test_every_tool_carries_truthful_annotations_and_a_title() -> None:
 
 
 @pytest.mark.anyio
-async def test_void_publisher_status_and_the_generic_write_are_destructive(settings: Settings) -> None:
+async def test_void_publisher_status_revoke_and_the_generic_write_are_destructive(settings: Settings) -> None:
     tools = await list_tools(settings, toolsets="all", allow_writes=True)
     destructive = {tool.name for tool in tools if tool.annotations and tool.annotations.destructive_hint}
-    assert destructive == {"brand_void_order", "brand_set_publisher_status", API_WRITE}
+    assert destructive == {"brand_void_order", "brand_set_publisher_status", "openpartner_revoke_partner",
+                           API_WRITE}
 
 
 @pytest.mark.anyio

@@ -33,10 +33,21 @@ def test_naming_a_family_lists_its_typed_tools_and_serves_it() -> None:
     assert {action.family for action in selection.actions()} == {"amazon"}
 
 
+def test_openpartner_is_switched_on_by_its_key() -> None:
+    openpartner = Settings(credentials=Credentials(openpartner_api_key="op_" + "a" * 48),
+                           openpartner_base_url="https://partners.example.com/api")
+    assert parse_toolsets(None, openpartner) == {"analysis", "merchant", "openpartner"}
+    shown = select(openpartner, allow_writes=False).actions()
+    assert {a.tool_name for a in shown if a.family == "openpartner"} == {
+        "openpartner_list_partners", "openpartner_get_partner", "openpartner_list_commissions",
+        "openpartner_partner_commissions"}
+
+
 def test_toolsets_names_exactly_what_is_shown() -> None:
     assert parse_toolsets("amazon") == {"amazon"}
     assert parse_toolsets(" Default , amazon ") == {"analysis", "api", "amazon"}
-    assert parse_toolsets("all") == {"analysis", "api", *FAMILIES}
+    assert parse_toolsets("all") == {"analysis", "api", "merchant", "brand", "publisher", "amazon",
+                                     "openpartner"}
 
 
 @pytest.mark.parametrize("text", ["merchant,shopify", ",", "analytics"])

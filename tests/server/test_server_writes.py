@@ -36,7 +36,7 @@ async def test_write_tools_are_hidden_unless_writes_are_allowed() -> None:
     assert not WRITES & await tool_names(toolsets="all")
     assert await tool_names(toolsets="all", allow_writes=True) >= WRITES
     env_allowed = Settings(allow_writes=True)
-    async with Client(build_server(env_allowed, toolsets="brand")) as client:
+    async with Client(build_server(env_allowed, toolsets="brand,openpartner")) as client:
         assert {tool.name for tool in (await client.list_tools()).tools} >= WRITES
 
 

@@ -112,7 +112,7 @@ async def test_without_the_cache_no_file_is_touched(runtime_on_sandbox, tmp_path
     cache_dir = tmp_path / "cache"
     settings = runtime_on_sandbox.model_copy(update={"use_cache": False, "cache_dir": cache_dir})
     async with runtime.connect(settings) as connection:
-        assert isinstance(connection.source, LiveSource)
+        assert isinstance(connection.source.partnerboost, LiveSource)
         answer = await answers.review(connection.source, now=NOW)
     assert answer.complete
     assert not cache_dir.exists()
@@ -123,7 +123,7 @@ async def test_with_the_cache_the_account_file_is_filled(runtime_on_sandbox, tmp
     cache_dir = tmp_path / "cache"
     settings = runtime_on_sandbox.model_copy(update={"cache_dir": cache_dir})
     async with runtime.connect(settings) as connection:
-        assert isinstance(connection.source, CachingSource)
+        assert isinstance(connection.source.partnerboost, CachingSource)
         await answers.review(connection.source, now=NOW)
     assert account_file(cache_dir, sandbox_credentials(), SANDBOX_BASE_URL).stat().st_size > 10_000
 
@@ -133,7 +133,7 @@ async def test_the_demo_keeps_its_cache_in_memory(tmp_path):
     cache_dir = tmp_path / "cache"
     async with runtime.connect(Settings(cache_dir=cache_dir)) as connection:
         assert connection.demo
-        assert isinstance(connection.source, CachingSource)
+        assert isinstance(connection.source.partnerboost, CachingSource)
         first = await answers.monitor(connection.source, now=connection.now)
         second = await answers.monitor(connection.source, now=connection.now)
     assert first.complete and second.complete

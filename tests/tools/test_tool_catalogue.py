@@ -19,14 +19,16 @@ from partnerboost_tools.merchant import MERCHANT_MAX_PAGE_SIZE
 ROOT = Path(__file__).resolve().parents[2]
 
 # Counted in shared/reference/partnerboost-api.md: the merchant table (section 1) has 11 rows, the brand
-# table (section 2) 15, the publisher table (section 3) 9 and the Amazon table (section 4) 9.
-REFERENCE_COUNTS = {"merchant": 11, "brand": 15, "publisher": 9, "amazon": 9}
+# table (section 2) 15, the publisher table (section 3) 9 and the Amazon table (section 4) 9; the endpoint
+# table of shared/reference/openpartner-api.md has 8.
+REFERENCE_COUNTS = {"merchant": 11, "brand": 15, "publisher": 9, "amazon": 9, "openpartner": 8}
 
 AUTH_PARAMETERS = {
     "merchant": set(),
     "brand": {"bid", "token", "action", "version"},
     "publisher": {"token"},
     "amazon": {"token"},
+    "openpartner": {"Authorization", "authorization"},
 }
 
 
@@ -105,6 +107,10 @@ def test_endpoint_forms_follow_the_family() -> None:
             assert action.endpoint.startswith("/a/")
         elif action.family in ("brand", "publisher"):
             assert re.fullmatch(r"[a-z_]+/[a-z_0-9]+", action.endpoint), action.tool_name
+        elif action.family == "openpartner":
+            assert re.fullmatch(r"(/[a-z]+|/\{[a-z_]+\})+", action.endpoint), action.tool_name
+            placeholders = set(re.findall(r"\{(\w+)\}", action.endpoint))
+            assert placeholders == set(action.path_params) <= set(action.model_fields), action.tool_name
         else:
             assert re.fullmatch(r"[a-z_]+", action.endpoint), action.tool_name
         assert action.describe_endpoint()
@@ -199,6 +205,18 @@ def test_documented_paging_and_windows() -> None:
         if action.paging is not None:
             assert (action.paging.kind, action.paging.page_param, action.paging.size_param) == (
                 "has_more", "page", "page_size")
+
+    partners = ACTIONS["openpartner_list_partners"].paging
+    assert partners is not None
+    assert (partners.kind, partners.page_param, partners.cursor_key, partners.records_key) == (
+        "cursor", "cursor", "nextCursor", "partners")
+    assert partners.first_page is None and partners.max_size == 200  # page one has no cursor
+    for name in ("openpartner_list_commissions", "openpartner_partner_commissions"):
+        assert ACTIONS[name].paging is None  # at most 500, newest first, no cursor (see the provider)
+        sample = MINIMAL_PARAMS[name]
+        ACTIONS[name].model_validate({**sample, "limit": 500})
+        with pytest.raises(ValueError):
+            ACTIONS[name].model_validate({**sample, "limit": 501})
 
 
 def test_every_action_example_is_valid() -> None:

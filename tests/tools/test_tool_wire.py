@@ -34,7 +34,9 @@ def test_every_action_serialises_to_json_with_documented_names(tool_name: str) -
     action = ACTIONS[tool_name].model_validate(MINIMAL_PARAMS[tool_name])
     wire = action.to_wire()
     json.dumps(wire)  # the client sends it as JSON or query text: no Decimal or datetime may remain
-    assert set(MINIMAL_PARAMS[tool_name]) <= set(wire)
+    in_route = set(getattr(action, "path_params", ()))
+    assert set(MINIMAL_PARAMS[tool_name]) - in_route <= set(wire)
+    assert not in_route & set(wire), "a path parameter travels in the route only"
 
 
 def test_unset_parameters_are_left_out() -> None:

@@ -1,4 +1,5 @@
-"""The base of the action catalogue: one pydantic model per PartnerBoost API action.
+"""The base of the action catalogue: one pydantic model per API action of each platform (PartnerBoost's
+four API families, and OpenPartner).
 
 A model's fields are the action's request parameters (documented names, enums as Literals, documented ranges
 as constraints). Its class variables describe the endpoint. Every consumer (client, MCP tools, CLI, sandbox
@@ -15,9 +16,11 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import core_schema
 
-Family = Literal["merchant", "brand", "publisher", "amazon"]
+Family = Literal["merchant", "brand", "publisher", "amazon", "openpartner"]
+"""An API with its own base URL, authentication and envelope: PartnerBoost's four, and OpenPartner."""
 Method = Literal["GET", "POST"]
-FAMILIES: tuple[Family, ...] = ("merchant", "brand", "publisher", "amazon")
+FAMILIES: tuple[Family, ...] = ("merchant", "brand", "publisher", "amazon", "openpartner")
+PARTNERBOOST_FAMILIES: tuple[Family, ...] = ("merchant", "brand", "publisher", "amazon")
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class Paging:
     size_param: str
     max_size: int
     default_size: int
-    first_page: int = 1
+    first_page: int | None = 1
+    """The first page's number or offset; None for a cursor listing whose first request has no cursor."""
     records_key: str = "list"
     total_items_key: str | None = None
     total_pages_key: str | None = None
@@ -107,7 +111,8 @@ class Action(BaseModel):
     family: ClassVar[Family]
     endpoint: ClassVar[str]
     """merchant: URL path ('/a/transaction/list4'); brand: action ('order/new'); publisher: 'mod/op'
-    ('medium/transaction'); amazon: operation path name ('get_fba_products')."""
+    ('medium/transaction'); amazon: operation path name ('get_fba_products'); openpartner: route under the
+    instance's API base, with path parameters in braces ('/partners/{id}/invite')."""
     method: ClassVar[Method] = "GET"
     writes: ClassVar[bool] = False
     destructive: ClassVar[bool] = False
@@ -157,4 +162,6 @@ class Action(BaseModel):
         if cls.family == "publisher":
             mod, op = cls.endpoint.split("/", 1)
             return f"{cls.method} /api.php?mod={mod}&op={op}"
+        if cls.family == "openpartner":
+            return f"{cls.method} <OpenPartner API base>{cls.endpoint}"
         return f"{cls.method} <amazon base>/{cls.endpoint}"

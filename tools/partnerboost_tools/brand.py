@@ -11,7 +11,6 @@ The response envelope is not public; paged data is taken to follow the merchant 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -30,6 +29,7 @@ from partnerboost_tools.types import (
     CommaList,
     CompactDate,
     Currency,
+    Money,
     OneOrMany,
     Rfc1123Time,
     UnixTime,
@@ -43,20 +43,6 @@ BRAND_CURSOR_MAX_LIMIT = 200
 
 _TIME = "ISO date/datetime (UTC) or Unix seconds"
 
-
-def _as_json_number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number (the docs say 'double'); whole amounts as integers. Money here has far fewer
-    than 15 significant digits, so the shortest float repr prints exactly the decimal that was given."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-Money = Annotated[
-    Decimal,
-    Field(ge=0, allow_inf_nan=False),
-    PlainSerializer(_as_json_number, return_type=float, when_used="json"),
-    WithJsonSchema({"type": "number", "minimum": 0}),
-]
-"""A non-negative amount, exact in Python (Decimal), sent as a JSON number."""
 
 UnixTimeText = Annotated[
     datetime,

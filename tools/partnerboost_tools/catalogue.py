@@ -1,5 +1,5 @@
 """The action catalogue: every action class, keyed by its tool name, in a stable order (merchant, brand,
-publisher, amazon; within a family, the order of the API reference)."""
+publisher, amazon, then OpenPartner; within a family, the order of the API reference)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from partnerboost_tools.amazon import AMAZON_ACTIONS
 from partnerboost_tools.base import FAMILIES, Action
 from partnerboost_tools.brand import BRAND_ACTIONS
 from partnerboost_tools.merchant import MERCHANT_ACTIONS
+from partnerboost_tools.openpartner import OPENPARTNER_ACTIONS
 from partnerboost_tools.publisher import PUBLISHER_ACTIONS
 from partnerboost_tools.types import shown
 
 ACTIONS: dict[str, type[Action]] = {
     action.tool_name: action
-    for action in (*MERCHANT_ACTIONS, *BRAND_ACTIONS, *PUBLISHER_ACTIONS, *AMAZON_ACTIONS)
+    for action in (
+        *MERCHANT_ACTIONS, *BRAND_ACTIONS, *PUBLISHER_ACTIONS, *AMAZON_ACTIONS, *OPENPARTNER_ACTIONS
+    )
 }
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
 CHINA_TZ = timezone(timedelta(hours=8), "UTC+8")
 
@@ -142,6 +143,30 @@ Rfc1123Time = Annotated[
     _schema("ISO datetime or Unix seconds; sent as an RFC 1123 date in GMT", "2026-09-01T08:00:00Z"),
 ]
 """Sent as e.g. 'Thu, 20 Jan 2022 05:27:30 GMT'."""
+
+IsoDateTime = Annotated[
+    datetime,
+    BeforeValidator(to_datetime),
+    PlainSerializer(lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str),
+    _schema("ISO datetime (UTC unless an offset is given) or Unix seconds; sent as ISO 8601 UTC",
+            "2026-09-01T08:00:00Z"),
+]
+"""Sent as ISO 8601 in UTC, e.g. '2026-09-01T08:00:00Z'."""
+
+
+def _as_json_number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number; whole amounts as integers. Money here has far fewer than 15 significant
+    digits, so the shortest float repr prints exactly the decimal that was given."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False),
+    PlainSerializer(_as_json_number, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0}),
+]
+"""A non-negative amount, exact in Python (Decimal), sent as a JSON number."""
 
 CommaList = Annotated[
     str,

@@ -66,12 +66,21 @@ class PeriodEcho(_Model):
         )
 
 
+Measure = Literal["sales", "clicks", "new_customers", "partner_attributes"]
+"""What a platform may not provide at all: order values, clicks, new-customer flags, partner types /
+channels / countries / devices."""
+
+
 class Answer(_Model):
     """Common to every answer: the period, and whether the data behind it was complete."""
 
     period: PeriodEcho
     complete: bool = True
     notes: list[str] = Field(default_factory=list)
+    platform: str = Field("partnerboost", description="where the data came from: partnerboost or openpartner")
+    unavailable: list[Measure] = Field(
+        default_factory=list,
+        description="measures this platform does not provide: their figures are null (n/a), never zero")
 
 
 class CurrencyFigures(_Model):
@@ -80,7 +89,7 @@ class CurrencyFigures(_Model):
     currency: str
     orders: int
     valid_orders: int
-    sales: Decimal
+    sales: Decimal | None = Field(description="None when the platform reports no order values")
     commission: Decimal
     roas: float | None = Field(description="sales ÷ commission")
     roi: float | None = Field(description="(sales − commission) ÷ commission")
@@ -151,7 +160,7 @@ class AbnormalOrder(_Model):
     partner_name: str
     medium: str
     currency: str
-    amount: Decimal
+    amount: Decimal | None = Field(description="None when the platform reports no order values")
     commission: Decimal | None = Field(description="None when the order's record carried no commission")
     status: str
     flags: list[OrderFlag]
@@ -294,3 +303,58 @@ class PeriodComparison(Answer):
     changes: list[MetricChange]
     group_by: GroupBy
     groups: list[GroupChange]
+
+
+CommissionStatus = Literal["accrued", "approved", "paid", "reversed"]
+CommissionFlagCode = Literal["reversal_spike", "after_revocation"]
+
+
+class CommissionTotals(_Model):
+    """One currency's commissions of the period by status (exact money)."""
+
+    currency: str
+    commissions: int
+    counts: dict[str, int] = Field(description="commissions per status")
+    accrued: Decimal = Field(description="accrued, awaiting approval")
+    approved: Decimal = Field(description="approved, awaiting payout")
+    paid: Decimal
+    reversed: Decimal
+    owed: Decimal = Field(description="accrued + approved: earned and not yet paid or reversed")
+    reversal_rate: float | None = Field(description="reversed commissions ÷ all commissions")
+
+
+class PartnerCommissions(_Model):
+    partner_id: str
+    partner_name: str
+    currency: str
+    commissions: int
+    accrued: Decimal
+    approved: Decimal
+    paid: Decimal
+    reversed: Decimal
+    owed: Decimal
+    reversal_rate: float | None
+    ended_at: datetime | None = Field(description="when the partner relationship ended (revoked), if it did")
+
+
+class CommissionFlag(_Model):
+    code: CommissionFlagCode
+    partner_id: str
+    partner_name: str
+    currency: str | None = None
+    commissions: int
+    amount: Decimal | None
+    detail: str
+    commission_ids: list[str] = Field(description="the commissions concerned (at most 20)")
+    evidence: Evidence
+
+
+class CommissionCheck(Answer):
+    """The commission ledger of a period (commissions accrued in it): per status and currency, what is owed,
+    what was reversed, per partner, and what needs a look."""
+
+    as_of: datetime = Field(description="the statuses are those known at this time")
+    totals: list[CommissionTotals]
+    partners: list[PartnerCommissions]
+    flags: list[CommissionFlag]
+    thresholds: dict[str, float]

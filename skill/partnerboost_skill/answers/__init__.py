@@ -5,12 +5,15 @@
 
 from partnerboost_skill.answers.compute import (
     DEFAULT_BILL_MONTH,
+    DEFAULT_COMMISSION_PERIOD,
     DEFAULT_MEDIA_PERIOD,
     DEFAULT_MONITOR_PERIOD,
     DEFAULT_REVIEW_PERIOD,
     Data,
     bills,
+    commissions,
     compare,
+    default_group_by,
     media,
     monitor,
     period_timezone,
@@ -18,10 +21,13 @@ from partnerboost_skill.answers.compute import (
     review,
 )
 from partnerboost_skill.answers.fetched import Fetched
-from partnerboost_skill.answers.provider import PLATFORMS, Platform, Provider
+from partnerboost_skill.answers.platforms import UnknownPlatform, choose_platform, provider_for
+from partnerboost_skill.answers.provider import BILLING_PLATFORMS, PLATFORMS, Platform, Provider
 
 __all__ = [
+    "BILLING_PLATFORMS",
     "DEFAULT_BILL_MONTH",
+    "DEFAULT_COMMISSION_PERIOD",
     "DEFAULT_MEDIA_PERIOD",
     "DEFAULT_MONITOR_PERIOD",
     "DEFAULT_REVIEW_PERIOD",
@@ -30,11 +36,16 @@ __all__ = [
     "Fetched",
     "Platform",
     "Provider",
+    "UnknownPlatform",
     "bills",
+    "choose_platform",
+    "commissions",
     "compare",
+    "default_group_by",
     "media",
     "monitor",
     "period_timezone",
+    "provider_for",
     "provider_of",
     "review",
 ]

@@ -16,21 +16,24 @@ import pandas as pd
 
 from partnerboost_skill.analysis import metrics
 from partnerboost_skill.analysis.billing import BILL_MONTH, check_bill, month_period
+from partnerboost_skill.analysis.commissions import check_commissions
 from partnerboost_skill.analysis.compare import compare_periods
 from partnerboost_skill.analysis.monitor import monitor_orders
 from partnerboost_skill.analysis.partners import partner_media
 from partnerboost_skill.analysis.results import (
     Answer,
     BillCheck,
+    CommissionCheck,
     OrderMonitor,
     PartnerMedia,
     PerformanceReview,
     PeriodComparison,
 )
 from partnerboost_skill.analysis.review import review_performance
+from partnerboost_skill.analysis.unavailable import withhold
 from partnerboost_skill.answers.fetched import Fetched
 from partnerboost_skill.answers.partnerboost import PartnerBoostProvider
-from partnerboost_skill.answers.provider import Provider
+from partnerboost_skill.answers.provider import BILLING_PLATFORMS, HasCommissions, Provider
 from partnerboost_skill.api.client import PartnerBoostClient
 from partnerboost_skill.periods import Period, PeriodError, resolve_period
 from partnerboost_skill.records.frames import empty_orders, merge_orders
@@ -41,6 +44,7 @@ DEFAULT_REVIEW_PERIOD = "last three months"
 DEFAULT_MONITOR_PERIOD = "last 7 days"
 DEFAULT_BILL_MONTH = "last month"
 DEFAULT_MEDIA_PERIOD = "last 30 days"
+DEFAULT_COMMISSION_PERIOD = "last month"
 MAX_BILL_FOLLOW_UPS = 10
 """Bills that do not reconcile are re-checked against every order carrying their id, up to this many."""
 _MARGIN = timedelta(days=1)
@@ -79,10 +83,16 @@ def _on_record(*periods: Period) -> None:
                               "Ask about a recent period, e.g. 'last month' or '上个月'.")
 
 
-def _finish(result: ResultT, fetched: Fetched) -> ResultT:
+def _finish(result: ResultT, fetched: Fetched, provider: Provider) -> ResultT:
     result.complete = result.complete and fetched.complete
     result.notes = [*fetched.notes, *result.notes]
-    return result
+    result.platform = provider.platform
+    return withhold(result, fetched.lacking)
+
+
+def default_group_by(provider: Provider) -> str:
+    """OpenPartner knows partners but not their channels, types or countries: it groups by partner."""
+    return "partner" if provider.platform == "openpartner" else "channel_type"
 
 
 def _identities(
@@ -123,14 +133,15 @@ def _first_leaf(error: BaseException) -> BaseException:
 async def review(
     data: Data,
     phrase: str = DEFAULT_REVIEW_PERIOD,
-    group_by: str = "channel_type",
+    group_by: str | None = None,
     *,
     now: datetime | None = None,
     tz: str = "UTC",
 ) -> PerformanceReview:
-    """ "Review the last three months": ROI per channel (or partner, type, country, device, month), advice."""
+    """ "Review the last three months": ROI per channel (or partner, type, country, device, month), advice.
+    group_by None: channel_type (partner on OpenPartner)."""
     provider = provider_of(data)
-    metrics.check_group_by(group_by)
+    group_by = metrics.check_group_by(group_by or default_group_by(provider))
     period = _period(phrase, now, tz)
     previous = period.comparison()
     _on_record(period, previous)
@@ -140,7 +151,7 @@ async def review(
         provider.clicks([period, previous], fetched, "day" if group_by == "month" else "medium"),
     )
     orders, clicks = _identities(orders, clicks, None, fetched)
-    return _finish(review_performance(orders, clicks, period, group_by), fetched)
+    return _finish(review_performance(orders, clicks, period, group_by), fetched, provider)
 
 
 async def monitor(
@@ -161,7 +172,7 @@ async def monitor(
         provider.clicks([period, previous], fetched),
     )
     orders, clicks = _identities(orders, clicks, None, fetched)
-    return _finish(monitor_orders(orders, period, clicks=clicks), fetched)
+    return _finish(monitor_orders(orders, period, clicks=clicks), fetched, provider)
 
 
 async def bills(
@@ -174,6 +185,10 @@ async def bills(
 ) -> BillCheck:
     """ "Check my bill from last month": the month's bills, exact totals, reconciliation against orders."""
     provider = provider_of(data)
+    if provider.platform not in BILLING_PLATFORMS:
+        raise metrics.AnalysisError(
+            f"{provider.platform} issues no bills; its commission check (accrued, approved, paid, reversed "
+            "and what is owed) answers this: `commissions` on the command line, check_commissions over MCP")
     period = _period(month, now, tz)
     if period.unit != "month" or period.count != 1 or period.to_date:
         raise metrics.AnalysisError(
@@ -199,7 +214,7 @@ async def bills(
         result = check_bill(bill_frame, merge_orders(orders, *extra), period, by=by)
     if by == "period" and period.as_of is not None:
         result.notes.append(f"{result.month} is not over yet: its bills are issued after the month ends")
-    return _finish(result, fetched)
+    return _finish(result, fetched, provider)
 
 
 async def _orders_of_months(
@@ -235,21 +250,22 @@ async def media(
         provider.partners(status, fetched),
     )
     orders, clicks = _identities(orders, clicks, partners, fetched)
-    return _finish(partner_media(partners, orders, clicks, period, status=status), fetched)
+    return _finish(partner_media(partners, orders, clicks, period, status=status), fetched, provider)
 
 
 async def compare(
     data: Data,
     phrase: str = "last month",
     against: Literal["previous", "year_before"] = "previous",
-    group_by: str = "channel_type",
+    group_by: str | None = None,
     *,
     now: datetime | None = None,
     tz: str = "UTC",
 ) -> PeriodComparison:
-    """Month-on-month (against="previous") or year-on-year (against="year_before") comparison."""
+    """Month-on-month (against="previous") or year-on-year (against="year_before") comparison; group_by None:
+    channel_type (partner on OpenPartner)."""
     provider = provider_of(data)
-    metrics.check_group_by(group_by)
+    group_by = metrics.check_group_by(group_by or default_group_by(provider))
     if against not in ("previous", "year_before"):
         raise metrics.AnalysisError(f"against must be 'previous' or 'year_before'; got {against!r}")
     period = _period(phrase, now, tz)
@@ -265,4 +281,23 @@ async def compare(
         provider.clicks([period, other], fetched, clicks_by),
     )
     orders, clicks = _identities(merge_orders(orders_a, orders_b), clicks, None, fetched)
-    return _finish(compare_periods(orders, clicks, period, other, group_by), fetched)
+    return _finish(compare_periods(orders, clicks, period, other, group_by), fetched, provider)
+
+
+async def commissions(
+    data: Data,
+    phrase: str = DEFAULT_COMMISSION_PERIOD,
+    *,
+    now: datetime | None = None,
+    tz: str = "UTC",
+) -> CommissionCheck:
+    """ "What do I owe my partners": the period's commissions by status and currency, owed and reversed, per
+    partner, with reversal spikes and commissions after a partner was revoked."""
+    provider = provider_of(data)
+    if not isinstance(provider, HasCommissions):
+        raise metrics.AnalysisError(f"{provider.platform} has no commission ledger")
+    period = _period(phrase, now, tz)
+    _on_record(period)
+    fetched = Fetched()
+    ledger = await provider.commissions(period.start, period.end, fetched)
+    return _finish(check_commissions(ledger, period, now=now or datetime.now(UTC)), fetched, provider)

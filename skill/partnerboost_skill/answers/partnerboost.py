@@ -23,6 +23,7 @@ from partnerboost_skill.answers.fetched import Fetched
 from partnerboost_skill.answers.provider import Platform
 from partnerboost_skill.api.errors import MissingCredentials, PartnerBoostError
 from partnerboost_skill.periods import Period
+from partnerboost_skill.records.commissions import ledger_from_orders
 from partnerboost_skill.records.conventions import iana_name, zone_named
 from partnerboost_skill.records.frames import (
     RecordShapeError,
@@ -148,6 +149,11 @@ class PartnerBoostProvider:
         records = await self._fetch(action, what, fetched)
         read = await self._settled(partial(read_bills, records, conventions=self.source.conventions))
         return self._noted(read, fetched)
+
+    async def commissions(self, start: datetime, end: datetime, fetched: Fetched) -> pd.DataFrame:
+        """The orders of [start, end) read as a commission ledger (new → accrued, effective → approved, paid,
+        void → reversed)."""
+        return ledger_from_orders(await self.orders(start, end, fetched))
 
     async def partners(self, status: str | None, fetched: Fetched) -> pd.DataFrame | None:
         """The brand's publisher list, or None when brand credentials are missing or the list cannot be

@@ -17,6 +17,8 @@ from partnerboost_skill.periods import Period
 
 Platform = Literal["partnerboost", "openpartner"]
 PLATFORMS: tuple[Platform, ...] = ("partnerboost", "openpartner")
+BILLING_PLATFORMS: tuple[Platform, ...] = ("partnerboost",)
+"""Platforms that issue bills (OpenPartner keeps a commission ledger instead: see HasCommissions)."""
 
 
 @runtime_checkable
@@ -49,4 +51,13 @@ class Provider(Protocol):
 
     async def timezone(self) -> str | None:
         """The account's own time zone (IANA name or UTC offset), None when the platform does not say."""
+        ...
+
+
+@runtime_checkable
+class HasCommissions(Protocol):
+    """A provider that can give the commission ledger (records.commissions' schema)."""
+
+    async def commissions(self, start: datetime, end: datetime, fetched: Fetched) -> pd.DataFrame:
+        """Commissions accrued in [start, end), with their current status."""
         ...

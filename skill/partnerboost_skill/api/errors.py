@@ -1,4 +1,6 @@
-"""One small hierarchy of errors for everything that can go wrong talking to PartnerBoost.
+"""One small hierarchy of errors for everything that can go wrong talking to PartnerBoost or OpenPartner
+(whose stable error codes map onto the same classes plus a few of its own: ForbiddenScope, TenantSlugMissing,
+InvalidCursor, NotFound, Conflict).
 
 Every error keeps the upstream result code and message (with credentials scrubbed) and the action's tool name,
 and its message says what to do next. `error_for_code` maps the documented result codes and HTTP statuses.
@@ -71,7 +73,8 @@ class MissingCredentials(PartnerBoostError):
         self.family = family
         self.env_vars = tuple(env_vars)
         names = " and ".join(self.env_vars)
-        what = f"{action} is a {family} action" if action else f"{family} actions need credentials"
+        article = "an" if family[:1] in "aeiou" else "a"
+        what = f"{action} is {article} {family} action" if action else f"{family} actions need credentials"
         super().__init__(
             f"{what}: set {names} in the environment or in the config file "
             "(~/.config/partnerboost/config.toml, or the file named by PARTNERBOOST_CONFIG).",
@@ -131,6 +134,33 @@ class DeadlineExceeded(PartnerBoostError):
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "deadline_seconds": self.seconds}
+
+
+class ForbiddenScope(InvalidCredentials):
+    """An OpenPartner scoped key lacks `scope` (403 forbidden_scope)."""
+
+    def __init__(self, message: str, *, scope: str | None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.scope = scope
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "scope": self.scope}
+
+
+class TenantSlugMissing(BadRequest):
+    """The OpenPartner base URL of a multi-tenant instance has no `/t/<slug>` (400 tenant_slug_missing)."""
+
+
+class InvalidCursor(BadRequest):
+    """A listing cursor the API does not accept (OpenPartner 400 invalid_cursor)."""
+
+
+class NotFound(PartnerBoostError):
+    """No such record (OpenPartner 404 not_found), or no such route (a wrong base URL)."""
+
+
+class Conflict(PartnerBoostError):
+    """A write conflicts with the current state (OpenPartner 409: email_taken, already_revoked, ...)."""
 
 
 class IncompleteData(PartnerBoostError):

@@ -36,7 +36,7 @@ from partnerboost_skill.parsing import parse_time
 from partnerboost_tools.base import Action, Paging
 
 if TYPE_CHECKING:
-    from partnerboost_skill.api.client import PartnerBoostClient
+    from partnerboost_skill.api.retrying import RetryingClient
 
 logger = logging.getLogger("partnerboost")
 
@@ -178,7 +178,7 @@ class _Pass:
 
 
 async def _numbered_pass(
-    client: PartnerBoostClient, action: Action, paging: Paging, progress: _Progress, window: int
+    client: RetryingClient, action: Action, paging: Paging, progress: _Progress, window: int
 ) -> _Pass:
     check = _checked(paging, action)
     first_value = paging.first_page
@@ -311,7 +311,7 @@ def _missing_line(
 
 
 async def _sequential_numbered(
-    client: PartnerBoostClient,
+    client: RetryingClient,
     action: Action,
     paging: Paging,
     progress: _Progress,
@@ -351,13 +351,13 @@ async def _sequential_numbered(
 
 
 async def _chained_pass(
-    client: PartnerBoostClient, action: Action, paging: Paging, progress: _Progress, window: int
+    client: RetryingClient, action: Action, paging: Paging, progress: _Progress, window: int
 ) -> _Pass:
     """Cursor and has_more listings: each page says whether (and where) the next one is."""
     check = _checked(paging, action)
     value: Any = get_param(action, paging.page_param) if paging.kind == "cursor" else None
     if value is None:
-        value = paging.first_page
+        value = paging.first_page  # None: a cursor listing's first page is asked for without a cursor
     pages: list[list[Any]] = []
     fetched = 0
     total: int | None = None
@@ -393,8 +393,14 @@ async def _chained_pass(
         if paging.kind == "cursor":
             seen_cursors.add(str(value))
             next_value = next_cursor(data, paging)
-            if next_value in (None, "", 0, "0") or str(next_value) in seen_cursors:
+            if next_value in (None, "", 0, "0"):
                 break
+            if str(next_value) in seen_cursors and paging.first_page is not None:
+                break  # a numbered cursor (the brand report's "1") may come back at the end
+            if str(next_value) in seen_cursors:  # an opaque cursor given twice: the listing loops
+                return ended([f"everything after page {requests} ({fetched} records): the API answered a "
+                              f"cursor it had already given ({str(next_value)[:40]!r}), so the rest cannot "
+                              "be read without repeating pages"])
             value = next_value
         else:
             if not (isinstance(data, dict) and data.get("has_more")):
@@ -404,7 +410,7 @@ async def _chained_pass(
 
 
 async def fetch_pages(
-    client: PartnerBoostClient,
+    client: RetryingClient,
     action: Action,
     *,
     progress: _Progress | None = None,
@@ -453,7 +459,7 @@ def _window_label(action: Action) -> str:
 
 
 async def fetch_all(
-    client: PartnerBoostClient,
+    client: RetryingClient,
     action: Action,
     *,
     on_progress: ProgressCallback | None = None,

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from partnerboost_skill.api.auth import Clock, auth_for
-from partnerboost_skill.config import Credentials
-from partnerboost_tools.base import Action
+from partnerboost_skill.api.errors import MissingCredentials
+from partnerboost_skill.config import ENV_VARS, Credentials
+from partnerboost_tools.base import PARTNERBOOST_FAMILIES, Action
 
 QueryItems = list[tuple[str, str]]
 
@@ -59,6 +60,9 @@ def build_request(
 ) -> WireRequest:
     """The request for `action` as sent, auth included; MissingCredentials when the family has none."""
     family = type(action).family
+    if family not in PARTNERBOOST_FAMILIES:  # an OpenPartner action where only PartnerBoost is connected
+        names = (ENV_VARS["openpartner_base_url"], ENV_VARS["openpartner_api_key"])
+        raise MissingCredentials(family, names, action=type(action).tool_name)
     endpoint = type(action).endpoint
     method = type(action).method
     auth = auth_for(family, credentials, endpoint, clock=clock, action=type(action).tool_name)

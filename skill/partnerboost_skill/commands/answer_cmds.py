@@ -1,4 +1,6 @@
-"""`partnerboost review|orders|bill|partners|compare [PERIOD]`: the merchant's questions, answered for chat.
+"""`partnerboost review|orders|bill|commissions|partners|compare [PERIOD]`: the merchant's questions, answered
+for chat (`--platform partnerboost|openpartner`; default: the platform with credentials, PartnerBoost when
+both).
 
 One subcommand per question of the registry (questions.py), its options generated from the question's input
 model. Each resolves the period (English or Chinese words), runs the analysis on PartnerBoost (or on the
@@ -34,6 +36,8 @@ from partnerboost_skill.config import ConfigError, Settings, load_settings
 from partnerboost_skill.input_errors import explain_validation_error
 from partnerboost_skill.periods import PeriodError
 from partnerboost_skill.questions import (
+    BILL,
+    COMMISSIONS,
     QUESTIONS,
     CliAliases,
     Context,
@@ -48,6 +52,8 @@ from partnerboost_skill.render.chart_path import ChartPathError, chart_target
 from partnerboost_skill.runtime import connect
 
 EXIT_UPSTREAM = 1
+BILLS_ELSEWHERE = ("{platform} issues no bills: this is its commission check (accrued, approved, paid, "
+                   "reversed, and what is owed)")
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,19 @@ async def compute(
         with answer_deadline(settings.deadline_seconds):
             chosen = make_request(conn.now, settings.timezone or "UTC")
             chosen.question.check_period(chosen.options, conn.now)
-            tz = await answers.period_timezone(conn.source, settings.timezone)
+            platform = answers.choose_platform(getattr(chosen.options, "platform", None), conn.platforms)
+            provider = answers.provider_for(conn.source, platform, conn.events)
+            tz = await answers.period_timezone(provider, settings.timezone)
             if tz != (settings.timezone or "UTC"):
                 chosen = make_request(conn.now, tz)  # `ask` reads the question's periods in the zone
-            context = Context(now=conn.now, tz=tz)
+            swapped = chosen.question is BILL and platform not in answers.BILLING_PLATFORMS
+            if swapped:  # OpenPartner issues no bills: its commission check says what is owed
+                options = chosen.options
+                chosen = request(COMMISSIONS, period=options.period, platform=platform, lang=options.lang)
+            context = Context(now=conn.now, tz=tz, platforms=conn.platforms, events=conn.events)
             result = await chosen.question.run(conn.source, chosen.options, context)
+        if swapped:
+            result.notes.insert(0, BILLS_ELSEWHERE.format(platform=i18n.PLATFORM_NAMES[platform]))
         return chosen, Outcome(result=result, demo=conn.demo, now=conn.now)
 
 
@@ -155,7 +169,7 @@ def run_answer(
                     auto_chart=args.format != "json" and not getattr(args, "no_chart", False))
     try:
         chosen, outcome = asyncio.run(compute(settings, make_request))
-    except (PeriodError, AnalysisError) as exc:
+    except (PeriodError, AnalysisError, answers.UnknownPlatform) as exc:
         raise UsageError(str(exc)) from None
     except PartnerBoostError as exc:
         return fail(str(exc), EXIT_UPSTREAM)

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime
 
 from partnerboost_skill.analysis.results import Answer, PeriodComparison, PeriodEcho
+from partnerboost_skill.answers import PLATFORMS
 from partnerboost_skill.commands import chat_cmd
 from partnerboost_skill.commands.answer_cmds import Request, add_output_options, request, run_answer
 from partnerboost_skill.commands.common import UsageError
@@ -21,10 +22,11 @@ from partnerboost_skill.render.i18n import Lang
 from partnerboost_skill.routing import OffTopic, Route, language_of, route
 
 
-def _what(chosen: Request, lang: Lang) -> str:
+def _what(chosen: Request, result: Answer, lang: Lang) -> str:
     options = chosen.options
     if isinstance(options, ReviewInput):
-        group = i18n.name(i18n.GROUP_NAMES, options.group_by, lang) or options.group_by
+        group_by = getattr(result, "group_by", None) or options.group_by or "channel_type"
+        group = i18n.name(i18n.GROUP_NAMES, group_by, lang) or group_by
         return i18n.text("kind_review", lang, group=group)
     what = i18n.text(f"kind_{chosen.kind}", lang)
     if isinstance(options, CompareInput) and options.against == "year_before":
@@ -43,7 +45,7 @@ def _range(result: Answer, lang: Lang) -> str:
 
 
 def understood_line(found: Route, chosen: Request, result: Answer, lang: Lang) -> Line:
-    what = _what(chosen, lang)
+    what = _what(chosen, result, lang)
     colon, comma, equals = ("：", "，", " = ") if lang == "zh" else (": ", ", ", " = ")
     head = "理解为" if lang == "zh" else "Understood"
     if found.period_given:
@@ -88,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
         routes.append(found)
         chosen = BY_NAME[found.kind]
         fields = chosen.input_model.model_fields
-        options = {"group_by": found.group_by, "against": found.against}
+        # the router's default grouping (channel_type) leaves the platform's own default in place
+        group_by = None if found.group_by == "channel_type" else found.group_by
+        options = {"group_by": group_by, "against": found.against, "platform": args.platform}
         return request(chosen, period=found.phrase, **{k: v for k, v in options.items() if k in fields})
 
     def preamble(chosen: Request, result: Answer) -> list[Block]:
@@ -109,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "ask",
-        help="answer a question in English or Chinese (review, orders, bill, partners, compare)",
+        help="answer a question in English or Chinese (review, orders, bill, commissions, partners, compare)",
         description="Answer a merchant's question in English or Chinese, e.g. \"review the last three "
         "months\", \"最近订单怎么样\", \"check my bill from last month\", \"上个月账单\", "
         "\"which media am I partnering with\", \"compare September with October\", \"本月和上月对比\". "
@@ -121,5 +125,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("question", nargs="+", help="the question (quote it)")
     parser.add_argument("--no-agent", action="store_true",
                         help="answer with the built-in rules even when ANTHROPIC_API_KEY is set")
+    parser.add_argument("--platform", choices=PLATFORMS, default=None,
+                        help="answer from partnerboost or openpartner (default: the platform whose "
+                        "credentials are set; partnerboost when both)")
     add_output_options(parser, chart=True)
     parser.set_defaults(handler=run)

@@ -84,7 +84,16 @@ async def _probe(settings: Settings) -> tuple[bool, str]:
         action = CHEAP_CALLS[family]
         await asyncio.wait_for(conn.source.call(action), CHECK_TIMEOUT)
         where = "the built-in sandbox" if conn.demo else f"PartnerBoost ({settings.base_url})"
-    return True, f"✓ {where} answered {action.tool_name} in {time.monotonic() - started:.1f} s"
+        if family == "openpartner" and not conn.demo:
+            where = f"OpenPartner ({settings.openpartner_base_url})"
+        answered = f"✓ {where} answered {action.tool_name} in {time.monotonic() - started:.1f} s"
+        if family != "openpartner" and "openpartner" in families and not conn.demo:
+            started = time.monotonic()
+            probe = CHEAP_CALLS["openpartner"]
+            await asyncio.wait_for(conn.source.call(probe), CHECK_TIMEOUT)
+            answered += (f"; OpenPartner ({settings.openpartner_base_url}) answered {probe.tool_name} in "
+                         f"{time.monotonic() - started:.1f} s")
+    return True, answered
 
 
 def _check(settings: Settings) -> tuple[bool, str]:

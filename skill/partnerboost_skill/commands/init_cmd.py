@@ -36,9 +36,10 @@ from partnerboost_skill.config import (
 )
 from partnerboost_skill.render import escape
 from partnerboost_tools.amazon import AmazonListBrands
-from partnerboost_tools.base import Action, Family
+from partnerboost_tools.base import PARTNERBOOST_FAMILIES, Action, Family
 from partnerboost_tools.brand import BrandListPublishers
 from partnerboost_tools.merchant import MerchantAccountInfo
+from partnerboost_tools.openpartner import OpenpartnerListPartners
 from partnerboost_tools.publisher import PublisherListBrands
 
 SKILL_NAME = "partnerboost"
@@ -58,6 +59,7 @@ CHEAP_CALLS: dict[Family, Action] = {
     "brand": BrandListPublishers(),
     "publisher": PublisherListBrands(page=1, limit=1),
     "amazon": AmazonListBrands(page=1, page_size=1),
+    "openpartner": OpenpartnerListPartners(limit=1),
 }
 """One read per family that proves its credentials work and costs the least."""
 
@@ -120,6 +122,8 @@ async def verify(credentials: Credentials, base_url: str, amazon_base_url: str,
         timeout=VERIFY_TIMEOUT, max_retries=1,
     ) as client:
         for family in credentials.families():
+            if family not in PARTNERBOOST_FAMILIES:
+                continue  # init saves PartnerBoost credentials; OpenPartner's are checked by `doctor`
             data = await client.call(CHEAP_CALLS[family])
             name = data.get("brand_name") or data.get("company_name") if isinstance(data, dict) else None
             confirmed[family] = f"account {escape.clean(name, 60)}" if name else "credentials accepted"

@@ -11,6 +11,7 @@ from partnerboost_skill.commands.common import UsageError
 def run(args: argparse.Namespace) -> int:
     from partnerboost_skill.config import ConfigError, load_settings
     from partnerboost_skill.server import build_server
+    from partnerboost_skill.server.app import build_http_server
     from partnerboost_skill.server.toolsets import ToolsetError
     from partnerboost_skill.server.transports import (
         ServeError,
@@ -30,12 +31,15 @@ def run(args: argparse.Namespace) -> int:
         configured = settings.mcp_token.get_secret_value() if settings.mcp_token else None
         token = required_token(args.host, configured) if args.http else None
         allow_writes = True if args.allow_writes else None
-        server = build_server(settings, toolsets=args.toolsets, allow_writes=allow_writes)
+        if args.http:
+            server, routes = build_http_server(settings, toolsets=args.toolsets, allow_writes=allow_writes)
+        else:
+            server, routes = build_server(settings, toolsets=args.toolsets, allow_writes=allow_writes), []
     except (ConfigError, ToolsetError, ServeError) as exc:
         raise UsageError(str(exc)) from None
     if args.http:
         run_http(server, host=args.host, port=args.port, token=token, max_sessions=settings.mcp_max_sessions,
-                 session_idle_seconds=settings.mcp_session_idle_seconds)
+                 session_idle_seconds=settings.mcp_session_idle_seconds, routes=routes)
     else:
         run_stdio(server)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from partnerboost_skill.analysis.results import Answer, GroupFigures, PeriodEcho
+from partnerboost_skill.analysis.results import Answer, CurrencyFigures, GroupFigures, PeriodEcho
 from partnerboost_skill.render import i18n
 from partnerboost_skill.render.blocks import Bullets, Data, Document, Hint, Line, Part, Parts, Title, parts
 from partnerboost_skill.render.i18n import Lang
@@ -13,6 +13,8 @@ from partnerboost_skill.render.notes import note_text
 MAX_ROWS = 6
 """Table rows shown in chat; the rest is counted in a caption and available with --format json."""
 MAX_NOTES = 4
+UNAVAILABLE_NOTE = "not in this data:"
+"""How analysis.unavailable's note begins; the header's line says it in the answer's language instead."""
 MAX_CURRENCIES = 3
 NOTE_LENGTH = 320
 """Characters of one note shown (the analysis's notes run to about 260)."""
@@ -32,6 +34,11 @@ def header(doc: Document, title_key: str, answer: Answer, lang: Lang, subtitle: 
         tz=answer.period.timezone,
         convention=i18n.convention(answer.period.convention, lang),
     ))))
+    if answer.unavailable:
+        what = i18n.list_sep(lang).join(
+            i18n.name(i18n.MEASURE_NAMES, measure, lang) or measure for measure in answer.unavailable)
+        platform = i18n.PLATFORM_NAMES.get(answer.platform, answer.platform)
+        doc.add(Line((i18n.text("unavailable", lang, platform=platform, what=what),), tone="quiet"))
     if not answer.complete:
         missing = _incompleteness(answer)
         detail = ("；" if lang == "zh" else "; ").join(note_text(note, lang) for note in missing) \
@@ -50,7 +57,8 @@ def notes(doc: Document, answer: Answer, lang: Lang, skip: tuple[str, ...] = ())
     """The answer's notes in `lang` (at most a few), except those the warning at the top quoted already;
     `skip` names notes the document said otherwise."""
     said = {*_incompleteness(answer), *skip}
-    shown = [note for note in answer.notes if note not in said]
+    shown = [note for note in answer.notes if note not in said
+             and not (answer.unavailable and note.startswith(UNAVAILABLE_NOTE))]  # the header said it
     if not shown:
         return
     items: list[Parts] = [(Data(note_text(note, lang), NOTE_LENGTH),) for note in shown[:MAX_NOTES]]
@@ -59,9 +67,18 @@ def notes(doc: Document, answer: Answer, lang: Lang, skip: tuple[str, ...] = ())
     doc.add(Line((i18n.text("notes", lang),), tone="quiet"), Bullets(tuple(items)))
 
 
+def headline_money(money: CurrencyFigures) -> Decimal:
+    """Sales, or the commission where the platform reports no order values."""
+    return money.sales if money.sales is not None else money.commission
+
+
+def sales_known(figures: GroupFigures) -> bool:
+    return all(money.sales is not None for money in figures.money.values())
+
+
 def currencies_by_sales(figures: GroupFigures) -> list[str]:
-    """Currencies, largest sales first."""
-    return sorted(figures.money, key=lambda cur: (-figures.money[cur].sales, cur))
+    """Currencies, largest sales first (largest commission where there are no order values)."""
+    return sorted(figures.money, key=lambda cur: (-headline_money(figures.money[cur]), cur))
 
 
 def main_currency(figures: GroupFigures) -> str | None:
@@ -85,6 +102,10 @@ def totals_bullets(figures: GroupFigures, lang: Lang, headline: str | None = Non
     ordered = currencies_by_sales(figures)
     for cur in ordered[:MAX_CURRENCIES]:
         money = figures.money[cur]
+        if money.sales is None:
+            items.append((i18n.text("totals_commission", lang, cur=cur,
+                                    commission=i18n.amount(money.commission)),))
+            continue
         items.append((i18n.text(
             "totals_money", lang, cur=cur, sales=i18n.money(money.sales, cur),
             change=_change_suffix(money.sales_change, lang, "change_paren"),

@@ -49,14 +49,19 @@ def _metrics_table(comparison: PeriodComparison, cur: str | None, lang: Lang) ->
     wanted += [("sales", other) for other in others[:2]]
     rows = tuple(
         (_metric_name(c, lang), _value(c, c.a), _value(c, c.b), _change(c, lang))
-        for key in wanted if (c := by_key.get(key)) is not None
+        for key in wanted if (c := by_key.get(key)) is not None and (c.a is not None or c.b is not None)
     )
     headers = (i18n.text("col_metric", lang), "A", "B", i18n.text("col_change_pct", lang))
     return Table(headers=headers, rows=rows, align=("l", "r", "r", "r"))
 
 
 def _sales_change(group: GroupChange, cur: str) -> MetricChange | None:
-    return next((c for c in group.changes if c.metric == "sales" and c.currency == cur), None)
+    """The group's change in sales, or in commission where the platform reports no order values."""
+    for metric in ("sales", "commission"):
+        found = next((c for c in group.changes if c.metric == metric and c.currency == cur), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _groups_table(comparison: PeriodComparison, cur: str, lang: Lang) -> Table:

@@ -30,8 +30,9 @@ def _flagged_rows(monitor: OrderMonitor, lang: Lang) -> list[tuple[tuple[str, st
     counted: dict[tuple[str, str, str, str], int] = {}
     for order in sorted(monitor.abnormal_orders, key=_rank):
         reasons = i18n.list_sep(lang).join(_reason(flag.code, lang) for flag in order.flags)
-        key = (order.order_id, order.partner_name or order.partner_id,
-               i18n.money(order.amount, order.currency), reasons)
+        amount = order.amount if order.amount is not None else order.commission
+        key = (order.order_id, order.partner_name or order.partner_id, i18n.money(amount, order.currency),
+               reasons)
         counted[key] = counted.get(key, 0) + 1
     return list(counted.items())
 
@@ -44,7 +45,8 @@ def _flagged_table(monitor: OrderMonitor, lang: Lang) -> Table:
          reasons + (i18n.text("times", lang, n=n) if n > 1 else ""))
         for (order_id, partner, amount, reasons), n in shown
     )
-    headers = tuple(i18n.text(k, lang) for k in ("col_order", "col_partner", "col_amount", "col_reason"))
+    amounts = "col_amount" if all(o.amount is not None for o in monitor.abnormal_orders) else "col_commission"
+    headers = tuple(i18n.text(k, lang) for k in ("col_order", "col_partner", amounts, "col_reason"))
     records_shown = sum(n for _, n in shown)
     return Table(headers=headers, rows=table_rows, align=("l", "l", "r", "l"),
                  caption=common.more_caption(len(monitor.abnormal_orders), records_shown, lang))
@@ -53,7 +55,11 @@ def _flagged_table(monitor: OrderMonitor, lang: Lang) -> Table:
 def _best_line(monitor: OrderMonitor, index: int, lang: Lang) -> Parts:
     group = monitor.best_channels[index]
     cur = common.main_currency(group)
-    money = ("，" if lang == "zh" else ", ") + i18n.money(group.money[cur].sales, cur) if cur else ""
+    money = ""
+    if cur and group.money[cur].sales is not None:
+        money = ("，" if lang == "zh" else ", ") + i18n.money(group.money[cur].sales, cur)
+    elif cur:
+        money = i18n.text("best_commission", lang, money=i18n.money(group.money[cur].commission, cur))
     return parts(common.value_label(group.key, group.label, lang),
                  i18n.text("best_line", lang, orders=i18n.count(group.valid_orders), money=money))
 

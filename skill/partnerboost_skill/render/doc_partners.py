@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from partnerboost_skill.analysis.results import Breakdown, PartnerMedia
+from decimal import Decimal
+
+from partnerboost_skill.analysis.results import Breakdown, MediumFigures, PartnerMedia
 from partnerboost_skill.render import doc_common as common
 from partnerboost_skill.render import i18n
 from partnerboost_skill.render.blocks import Bullets, Data, Document, Line, Part, Table, Title
@@ -25,29 +27,36 @@ def _breakdown(dimension: str, rows: list[Breakdown], lang: Lang) -> tuple[Part,
     return tuple(out)
 
 
+def _money(media: PartnerMedia, medium: MediumFigures) -> dict[str, Decimal]:
+    """What the top table ranks by: sales, or the commission where the platform has no order values."""
+    return medium.commission if "sales" in media.unavailable else medium.sales
+
+
 def _main_currency(media: PartnerMedia) -> str | None:
     totals: dict[str, float] = {}
     for medium in media.media:
-        for cur, value in medium.sales.items():
+        for cur, value in _money(media, medium).items():
             totals[cur] = totals.get(cur, 0.0) + float(value)
     return max(sorted(totals), key=lambda c: totals[c]) if totals else None
 
 
 def _top_table(media: PartnerMedia, cur: str, lang: Lang) -> Table:
     top = media.top_contributors.get(cur) or sorted(
-        (m for m in media.media if cur in m.sales), key=lambda m: -m.sales[cur])
+        (m for m in media.media if cur in _money(media, m)), key=lambda m: -_money(media, m)[cur])
+    by_type = "partner_attributes" not in media.unavailable
     rows = tuple(
         (
             Data(m.name or m.medium, 28),
-            common.value_label(m.partner_type, m.partner_type, lang),
+            *((common.value_label(m.partner_type, m.partner_type, lang),) if by_type else ()),
             i18n.count(m.valid_orders),
-            i18n.amount(m.sales.get(cur)),
+            i18n.amount(_money(media, m).get(cur)),
         )
         for m in top[: common.MAX_ROWS]
     )
-    headers = (i18n.text("col_medium", lang), i18n.text("col_type", lang), i18n.text("col_orders", lang),
-               f"{i18n.text('col_sales', lang)} {cur}")
-    return Table(headers=headers, rows=rows, align=("l", "l", "r", "r"))
+    money = "col_commission" if "sales" in media.unavailable else "col_sales"
+    headers = (i18n.text("col_medium", lang), *((i18n.text("col_type", lang),) if by_type else ()),
+               i18n.text("col_orders", lang), f"{i18n.text(money, lang)} {cur}")
+    return Table(headers=headers, rows=rows, align=("l", *(("l",) if by_type else ()), "r", "r"))
 
 
 def partners_document(media: PartnerMedia, lang: Lang) -> Document:

@@ -13,7 +13,7 @@ MAX_RECOMMENDATIONS = 8
 
 def _sales(group: GroupFigures, cur: str) -> float:
     money = group.money.get(cur)
-    return float(money.sales) if money else 0.0
+    return float(common.headline_money(money)) if money else 0.0
 
 
 def top_groups(groups: list[GroupFigures], cur: str) -> list[GroupFigures]:
@@ -36,25 +36,33 @@ def shown_groups(
 def _groups_table(review: PerformanceReview, cur: str, lang: Lang) -> Table:
     shown, rest = shown_groups(review, cur, common.MAX_ROWS)
     moneys = [group.money.get(cur) for group in shown]
-    # A column with nothing to say (no previous figures by month, no clicks by device) is left out.
+    # A column with nothing to say (no previous figures by month, no clicks by device, no ROAS without order
+    # values) is left out; without order values the money column is the commission, with the void rate.
+    with_sales = common.sales_known(review.totals)
     with_change = any(money is not None and money.sales_change is not None for money in moneys)
+    with_roas = any(money is not None and money.roas is not None for money in moneys)
     with_conversion = any(group.conversion_rate is not None for group in shown)
     rows = []
     for group, money in zip(shown, moneys, strict=True):
         row: list[Part] = [
             common.value_label(group.key, group.label, lang),
-            i18n.amount(money.sales) if money else "–",
+            i18n.amount(common.headline_money(money)) if money else "–",
         ]
         if with_change:
             row.append(i18n.change(money.sales_change) if money else "–")
-        row.append(i18n.ratio(money.roas) if money else "–")
+        if with_roas:
+            row.append(i18n.ratio(money.roas) if money else "–")
+        if not with_sales:
+            row += [i18n.count(group.valid_orders), i18n.pct(group.void_rate)]
         if with_conversion:
             row.append(i18n.pct(group.conversion_rate, 2))
         rows.append(tuple(row))
     name = common.group_name(review.group_by, lang)
-    headers = [name.capitalize() if lang == "en" else name, f"{i18n.text('col_sales', lang)} {cur}"]
+    money_name = i18n.text("col_sales" if with_sales else "col_commission", lang)
+    headers = [name.capitalize() if lang == "en" else name, f"{money_name} {cur}"]
     headers += [i18n.text("col_change", lang)] if with_change else []
-    headers += [i18n.text("col_roas", lang)]
+    headers += [i18n.text("col_roas", lang)] if with_roas else []
+    headers += [i18n.text("col_orders", lang), i18n.text("col_void_rate", lang)] if not with_sales else []
     headers += [i18n.text("col_conv", lang)] if with_conversion else []
     return Table(headers=tuple(headers), rows=tuple(rows), align=("l", *("r",) * (len(headers) - 1)),  # type: ignore[arg-type]
                  caption=common.more_caption(len(shown) + len(rest), len(shown), lang))

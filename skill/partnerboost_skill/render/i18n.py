@@ -23,6 +23,7 @@ _EN: dict[str, str] = {
     "kind_review": "performance review by {group}",
     "kind_orders": "recent orders and anomalies",
     "kind_bill": "bill check",
+    "kind_commissions": "commission check",
     "kind_partners": "partner media",
     "kind_compare": "period comparison",
     "off_topic": "That does not look like a question about your PartnerBoost program, so nothing was run. "
@@ -125,6 +126,34 @@ _EN: dict[str, str] = {
     "estimated_currency": "Checked without bill ids or media: only the month's totals per currency.",
     "chart_missing": "Chart skipped: matplotlib is not installed (pip install matplotlib).",
     "chart_failed": "Chart skipped: {error}",
+    "unavailable": "{platform} data has no {what}: those figures show as n/a, never as zero.",
+    "totals_commission": "{cur}: commission {commission}",
+    "best_commission": ", commission {money}",
+    "col_commission": "Commission",
+    "col_void_rate": "Void rate",
+    "title_commissions": "Commission check",
+    "commissions_headline": "{n} commissions accrued in the period (statuses as of {as_of})",
+    "commission_line": "{cur}: accrued {accrued} · approved {approved} · paid {paid} · reversed {reversed} "
+    "({rate} of commissions)",
+    "owed_line": "Owed {cur} {owed}: {approved} approved and waiting for payout, {accrued} accrued and "
+    "awaiting approval",
+    "no_commissions": "No commissions accrued in {label}.",
+    "by_partner_owed": "Owed by partner ({cur})",
+    "col_owed": "Owed",
+    "col_approved": "Approved",
+    "col_reversed": "Reversed",
+    "col_rev_rate": "Rev. rate",
+    "needs_a_look": "Needs a look",
+    "flag_reversal_spike": "reversal spike",
+    "flag_after_revocation": "commissions after revocation",
+    "advice_reversal_spike": "Ask partners with many reversed commissions what happened before the next "
+    "payout.",
+    "advice_after_revocation": "Hold or reverse the commissions accrued after a partner was revoked: "
+    "attribution should have skipped them.",
+    "no_commission_flags": "Nothing unusual: no reversal spike, no commission after a revocation.",
+    "spike_detail": "{k} of {n} commissions reversed ({rate}; the programme reverses {programme})",
+    "after_revocation_detail": "{n} commission(s), {amount}, accrued after the partner was revoked on {when} "
+    "UTC",
 }
 
 _ZH: dict[str, str] = {
@@ -233,6 +262,31 @@ _ZH: dict[str, str] = {
     "estimated_currency": "订单无账单 ID、账单无媒体：只能按币种比较当月合计。",
     "chart_missing": "未生成图表：未安装 matplotlib（pip install matplotlib）。",
     "chart_failed": "未生成图表：{error}",
+    "unavailable": "{platform} 数据不含{what}：这些数字显示为 n/a，而不是 0。",
+    "totals_commission": "{cur}：佣金 {commission}",
+    "best_commission": "，佣金 {money}",
+    "col_commission": "佣金",
+    "col_void_rate": "作废率",
+    "title_commissions": "佣金核对",
+    "kind_commissions": "佣金核对",
+    "commissions_headline": "期间内产生佣金 {n} 笔（状态截至 {as_of}）",
+    "commission_line": "{cur}：待审核 {accrued} · 已批准 {approved} · 已支付 {paid} · 已冲销 {reversed}"
+    "（占笔数 {rate}）",
+    "owed_line": "应付 {cur} {owed}：已批准待支付 {approved}，待审核 {accrued}",
+    "no_commissions": "{label} 没有产生佣金。",
+    "by_partner_owed": "按合作伙伴的应付佣金（{cur}）",
+    "col_owed": "应付",
+    "col_approved": "已批准",
+    "col_reversed": "已冲销",
+    "col_rev_rate": "冲销率",
+    "needs_a_look": "需要关注",
+    "flag_reversal_spike": "冲销激增",
+    "flag_after_revocation": "撤销合作后仍产生佣金",
+    "advice_reversal_spike": "在下次付款前询问冲销佣金较多的合作伙伴原因。",
+    "advice_after_revocation": "暂缓或冲销合作伙伴被撤销后产生的佣金：归因本应跳过这些佣金。",
+    "no_commission_flags": "未见异常：没有冲销激增，也没有撤销合作后的佣金。",
+    "spike_detail": "{n} 笔佣金中 {k} 笔被冲销（{rate}；整体冲销率 {programme}）",
+    "after_revocation_detail": "合作伙伴于 {when} UTC 被撤销后仍产生 {n} 笔佣金，共 {amount}",
 }
 
 ACTIONS: dict[str, dict[Lang, str]] = {
@@ -288,6 +342,8 @@ REASON_NAMES: dict[str, dict[Lang, str]] = {
     "burst": {"en": "order burst", "zh": "订单激增"},
     "repeat_customer": {"en": "repeat customer", "zh": "重复客户"},
     "void_spike": {"en": "void spike", "zh": "作废激增"},
+    "reversal_spike": {"en": "reversal spike", "zh": "冲销激增"},
+    "after_revocation": {"en": "after revocation", "zh": "撤销后佣金"},
 }
 
 METRIC_NAMES: dict[str, dict[Lang, str]] = {
@@ -304,6 +360,17 @@ METRIC_NAMES: dict[str, dict[Lang, str]] = {
     "effective_commission_rate": {"en": "Commission rate", "zh": "佣金率"},
 }
 
+
+PLATFORM_NAMES: dict[str, str] = {"partnerboost": "PartnerBoost", "openpartner": "OpenPartner"}
+
+MEASURE_NAMES: dict[str, dict[Lang, str]] = {
+    "sales": {"en": "order values (sales, ROAS, ROI, AOV)", "zh": "订单金额（销售额、ROAS、ROI、客单价）"},
+    "clicks": {"en": "clicks (or conversion)", "zh": "点击（及转化率）"},
+    "new_customers": {"en": "new-customer flags", "zh": "新客标记"},
+    "partner_attributes": {"en": "partner types, channels, countries or devices",
+                           "zh": "合作伙伴类型、渠道、国家或设备"},
+}
+"""What a platform may not provide (analysis.results.Measure)."""
 
 DEFAULT_PHRASES: dict[str, dict[Lang, str]] = {
     "last 7 days": {"en": "last 7 days", "zh": "最近 7 天"},

@@ -195,6 +195,21 @@ _NOTES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: f"{m[1]}：无法读取 PartnerBoost（{m[2]}），使用 {m[3]} 保存的副本"),
     (re.compile(r"(.+) from the local cache \(settled; fetched (.+)\)"),
      lambda m: f"{m[1]} 来自本地缓存（已结算，获取于 {m[2]}）"),
+    (re.compile(r"OpenPartner reports commissions, not orders: each commission \(one attributed conversion "
+                r"for one partner\) counts as one order, and its API has no clicks or order values"),
+     lambda m: "OpenPartner 只记录佣金而非订单：每笔佣金（某合作伙伴的一次归因转化）计为一单；"
+     "其 API 不提供点击和订单金额"),
+    (re.compile(r"(\w+) issues no bills: this is its commission check \(accrued, approved, paid, reversed, "
+                r"and what is owed\)"),
+     lambda m: f"{m[1]} 不出账单：以下为其佣金核对（待审核、已批准、已支付、已冲销及应付金额）"),
+    (re.compile(r"no commissions accrued in (.+)"), lambda m: f"{m[1]} 没有产生佣金"),
+    (re.compile(r"(.+) is not over yet: commissions accrued later in it are not included"),
+     lambda m: f"{m[1]} 尚未结束：之后产生的佣金不在其中"),
+    (re.compile(r"(\d+) commission\(s\) updated from OpenPartner webhook events newer than the API's "
+                r"records"),
+     lambda m: f"{m[1]} 笔佣金按比 API 更新的 OpenPartner webhook 事件更新"),
+    (re.compile(r"(\d+) commission\(s\) known only from OpenPartner webhook events added"),
+     lambda m: f"已加入 {m[1]} 笔仅由 OpenPartner webhook 事件得知的佣金"),
 ]
 
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 SANDBOX_BASE_URL = "http://sandbox.partnerboost.local"
 SANDBOX_AMAZON_BASE_URL = f"{SANDBOX_BASE_URL}/amazon_api"
+SANDBOX_OPENPARTNER_BASE_URL = f"{SANDBOX_BASE_URL}/openpartner/api/t/sandbox-brand"
+"""The sandbox's OpenPartner tenant on its hosted, multi-tenant instance (the slug is part of the base)."""
+SANDBOX_OPENPARTNER_SELF_HOSTED_URL = f"{SANDBOX_BASE_URL}/openpartner-selfhosted/api"
+"""The same tenant as a self-hosted, single-tenant instance."""
 
 STALE_AFTER = timedelta(hours=1)
 """A long-running process (the MCP server) regenerates the present-day world once it is this far behind."""
@@ -105,6 +109,8 @@ def sandbox_transport(
 __all__ = [
     "SANDBOX_AMAZON_BASE_URL",
     "SANDBOX_BASE_URL",
+    "SANDBOX_OPENPARTNER_BASE_URL",
+    "SANDBOX_OPENPARTNER_SELF_HOSTED_URL",
     "default_world",
     "pin_default_world",
     "sandbox_app",

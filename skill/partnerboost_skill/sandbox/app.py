@@ -1,4 +1,5 @@
-"""The sandbox ASGI app: a local PartnerBoost serving all four API families over one synthetic world.
+"""The sandbox ASGI app: a local PartnerBoost serving all four API families over one synthetic world, and
+the same brand's OpenPartner tenant (hosted under /openpartner, self-hosted under /openpartner-selfhosted).
 
 Every catalogue action (tools.catalogue.ACTIONS) is served at its real path and envelope, authenticated for
 real, validated with the same pydantic model the client builds its request from, and answered from the world
@@ -17,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from partnerboost_skill.sandbox import credentials
 from partnerboost_skill.sandbox.dialects import DEFAULT, Dialect, adjust_request, dialect_named, respond
@@ -36,7 +37,9 @@ from partnerboost_skill.sandbox.handlers.wire import (
     ok_response,
     read_params,
 )
-from partnerboost_tools.base import Action, Family
+from partnerboost_skill.sandbox.openpartner import HOSTED_PREFIX, SELF_HOSTED_PREFIX, lazy_state
+from partnerboost_skill.sandbox.openpartner.app import OpenPartnerSandbox
+from partnerboost_tools.base import PARTNERBOOST_FAMILIES, Action, Family
 from partnerboost_tools.catalogue import ACTIONS
 from partnerboost_tools.publisher import PublisherListCoupons
 
@@ -67,15 +70,11 @@ class Sandbox:
         self.state = SandboxState(world)
         self.clock = clock
         self.dialect = dialect
-        self.by_family: dict[Family, dict[str, type[Action]]] = {
-            "merchant": {},
-            "brand": {},
-            "publisher": {},
-            "amazon": {},
-        }
-        for action in ACTIONS.values():
+        self.by_family: dict[Family, dict[str, type[Action]]] = {f: {} for f in PARTNERBOOST_FAMILIES}
+        partnerboost = [action for action in ACTIONS.values() if action.family in PARTNERBOOST_FAMILIES]
+        for action in partnerboost:
             self.by_family[action.family][action.endpoint] = action
-        missing = [name for name in ACTIONS if name not in HANDLERS]
+        missing = [action.tool_name for action in partnerboost if action.tool_name not in HANDLERS]
         if missing:
             raise RuntimeError(f"the sandbox has no handler for: {', '.join(missing)}")
         self.rate_log: dict[tuple[str, str], deque[float]] = {}
@@ -226,6 +225,7 @@ def create_app(
 
         world = default_world()
     sandbox = Sandbox(world, clock or real_clock, dialect_named(dialect))
+    openpartner = lazy_state(world)
     methods = ["GET", "POST"]
     routes = [
         Route("/", sandbox.index, methods=["GET"]),
@@ -234,6 +234,8 @@ def create_app(
         Route("/api.php", sandbox.publisher, methods=methods),
         Route("/amazon_api/{op}", sandbox.amazon, methods=methods),
         Route("/api/datafeed/{op}", sandbox.amazon, methods=methods),
+        Mount(HOSTED_PREFIX, app=OpenPartnerSandbox(openpartner, multi_tenant=True)),
+        Mount(SELF_HOSTED_PREFIX, app=OpenPartnerSandbox(openpartner, multi_tenant=False)),
     ]
     middleware = []
     if faults is not None and faults.active:

@@ -1,4 +1,5 @@
-"""Running one API action for a tool call, and the typed tool of an action (for a family's toolset).
+"""Running one API action for a tool call (PartnerBoost's and OpenPartner's), and the typed tool of an action
+(for a family's toolset).
 
 `run_read` and `run_write` are the one path every action takes, whether the model called the action's own
 typed tool or the generic `run_api_action` / `run_api_write` (server/api_tools.py): the arguments are
@@ -49,11 +50,18 @@ def tool_title(action_cls: type[Action]) -> str:
     return f"{words[0].capitalize()}: {' '.join(words[1:])}"
 
 
+def platform_name(action_cls: type[Action]) -> str:
+    return "OpenPartner" if action_cls.family == "openpartner" else "PartnerBoost"
+
+
 def tool_description(action_cls: type[Action]) -> str:
     parts = [
         inspect.cleandoc(action_cls.__doc__ or action_cls.summary()),
         f"Endpoint: {action_cls.describe_endpoint()}.",
     ]
+    scope = getattr(action_cls, "scope", None)
+    if scope:
+        parts[-1] += f" A scoped API key needs {scope}."
     if action_cls.inferred:
         parts.append(
             "Note: PartnerBoost documents this action's parameters but not its endpoint name; "
@@ -68,8 +76,8 @@ def tool_description(action_cls: type[Action]) -> str:
         )
     if action_cls.writes:
         parts.append(
-            "WRITES to the PartnerBoost account. By default it only previews the endpoint and the exact "
-            "parameters; it acts only with confirm: true, after the user approved. "
+            f"WRITES to the {platform_name(action_cls)} account. By default it only previews the endpoint "
+            "and the exact parameters; it acts only with confirm: true, after the user approved. "
             "Never retried automatically."
         )
     return "\n\n".join(parts)
@@ -149,7 +157,7 @@ async def run_write(
         performed=perform,
         params=action.to_wire(),
         data=data,
-        message="Sent to PartnerBoost (writes are never retried automatically)."
+        message=f"Sent to {platform_name(action_cls)} (writes are never retried automatically)."
         if perform else _write_message(again, confirm),
     ))
 

@@ -11,11 +11,15 @@ from typing import Any
 
 from mcp.types import CallToolResult, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, create_model
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from partnerboost_skill import answers
 from partnerboost_skill.analysis.metrics import AnalysisError
 from partnerboost_skill.analysis.results import Answer
+from partnerboost_skill.answers import UnknownPlatform
 from partnerboost_skill.api.deadline import answer_deadline
+from partnerboost_skill.api.errors import MissingCredentials
 from partnerboost_skill.input_errors import explain_validation_error
 from partnerboost_skill.periods import PeriodError
 from partnerboost_skill.questions import QUESTIONS, Context, Question, QuestionInput
@@ -38,8 +42,21 @@ def output_model(result_model: type[Answer]) -> type[BaseModel]:
     )
 
 
+class InputJsonSchema(UntitledJsonSchema):
+    """An input left out means "use the default": an optional input shows no null branch or null default."""
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        generated = super().default_schema(schema)
+        if generated.get("default", ...) is None:
+            del generated["default"]
+        return generated
+
+
 def input_schema(model: type[QuestionInput]) -> dict[str, Any]:
-    schema = model.model_json_schema(schema_generator=UntitledJsonSchema)
+    schema = model.model_json_schema(schema_generator=InputJsonSchema)
     schema.pop("title", None)  # the model's class name says nothing to a model
     return schema
 
@@ -70,8 +87,10 @@ def input_error(name: str, exc: Exception) -> ToolError | None:
     for leaf in leaves:
         if isinstance(leaf, PeriodError):
             return ToolError(f"Invalid parameters for {name}: period: {leaf}")
-        if isinstance(leaf, AnalysisError):
+        if isinstance(leaf, AnalysisError | UnknownPlatform):
             return ToolError(f"Invalid parameters for {name}: {leaf}")
+        if isinstance(leaf, MissingCredentials) and leaf.action is None:  # a platform with no credentials
+            return ToolError(f"Invalid parameters for {name}: platform: {leaf.message}")
     return None
 
 
@@ -93,8 +112,11 @@ def analysis_tool(spec: Question[Any, Any], state: ServerState) -> ServerTool:
             connection = state.connection
             with answer_deadline(state.settings.deadline_seconds):
                 spec.check_period(params, connection.current())
-                tz = await answers.period_timezone(client, connection.timezone or state.settings.timezone)
-                context = Context(now=connection.current(), tz=tz)
+                platform = answers.choose_platform(getattr(params, "platform", None), connection.platforms)
+                provider = answers.provider_for(client, platform, connection.events)
+                tz = await answers.period_timezone(provider, connection.timezone or state.settings.timezone)
+                context = Context(now=connection.current(), tz=tz, platforms=connection.platforms,
+                                  events=connection.events)
                 answer = await spec.run(client, params, context)
         except Exception as exc:
             clear = input_error(name, exc)

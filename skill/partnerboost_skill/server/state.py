@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from partnerboost_skill.config import Settings
 from partnerboost_skill.runtime import DEMO_NOTICE, Connection, connect
+from partnerboost_skill.store.webhook_events import WebhookEvents
 
 ConnectFactory = Callable[[Settings], AbstractAsyncContextManager[Connection]]
 
@@ -67,3 +68,7 @@ class ServerState:
 
     def notice(self) -> str | None:
         return DEMO_NOTICE if self.demo else None
+
+    def webhook_events(self) -> WebhookEvents | None:
+        """The open connection's OpenPartner event store (None before the server runs)."""
+        return self._open[-1].events if self._open else None

@@ -2,11 +2,12 @@
 
 By default a model sees a short list: the `analysis` tools (the answers to merchants' questions) and the `api`
 pair — `search_api_actions` (find an action, read its parameters) and `run_api_action` (run one read) —
-which reach every action of the families the server serves: `merchant` always, the others when their
-credentials are configured or their toolset is named. A family's toolset (`merchant`, `brand`, ...) shows its
-actions as typed tools of their own; `--toolsets` names the toolsets exactly (`default` = analysis,api;
-`all` = every toolset). Write actions are reachable only with --allow-writes or PARTNERBOOST_ALLOW_WRITES=1:
-as typed tools when their family's toolset is on, and through `run_api_write` when the api pair is on.
+which reach every action of the families the server serves: `merchant` always, the others (`brand`,
+`publisher`, `amazon`, `openpartner`) when their credentials are configured or their toolset is named. A
+family's toolset shows its actions as typed tools of their own; `--toolsets` names the toolsets exactly
+(`default` = analysis,api; `all` = every toolset). Write actions (in `brand` and `openpartner`) are reachable
+only with --allow-writes or PARTNERBOOST_ALLOW_WRITES=1: as typed tools when their family's toolset is on,
+and through `run_api_write` when the api pair is on.
 """
 
 from __future__ import annotations

@@ -2,10 +2,12 @@
 request body limit, a bound on sessions and DNS-rebinding checks.
 
 Binding HTTP to anything but loopback requires PARTNERBOOST_MCP_TOKEN of at least 32 characters; when a token
-is set, every request except GET /health must carry `Authorization: Bearer <token>` (401 otherwise). On
-loopback — any 127.x address, localhost or ::1 — the Host and Origin headers must name a loopback address,
-so a web page on another domain cannot reach the server through DNS rebinding (the SDK does this only for
-127.0.0.1, localhost and ::1). Sessions are capped and expire when idle (session_limit.py).
+is set, every request except GET /health and OpenPartner's signed webhook deliveries (POST
+/webhooks/openpartner, authenticated by their signature: server/webhooks.py) must carry `Authorization: Bearer
+<token>` (401 otherwise). On loopback — any 127.x address, localhost or ::1 — the Host and Origin headers must
+name a loopback address, so a web page on another domain cannot reach the server through DNS rebinding (the
+SDK does this only for 127.0.0.1, localhost and ::1). Sessions are capped and expire when idle
+(session_limit.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hmac
 import ipaddress
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
@@ -23,11 +26,12 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from partnerboost_skill.config import DEFAULT_MCP_MAX_SESSIONS, DEFAULT_MCP_SESSION_IDLE_SECONDS
 from partnerboost_skill.server.session_limit import SessionLimiter
+from partnerboost_skill.server.webhooks import WEBHOOK_PATH
 
 TOKEN_ENV = "PARTNERBOOST_MCP_TOKEN"
 MIN_REMOTE_TOKEN_LENGTH = 32
@@ -129,9 +133,11 @@ def http_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_sessions: int = DEFAULT_MCP_MAX_SESSIONS,
     session_idle_seconds: float = DEFAULT_MCP_SESSION_IDLE_SECONDS,
+    routes: Sequence[BaseRoute] = (),
 ) -> ASGIApp:
-    """The streamable HTTP app (MCP at /mcp, GET /health open): sessions bounded, Host/Origin checked on
-    loopback, behind the bearer check if a token is set."""
+    """The streamable HTTP app (MCP at /mcp, GET /health open, plus `routes`, e.g. the webhook route of
+    server.app.build_http_server): sessions bounded, Host/Origin checked on loopback, behind the bearer
+    check if a token is set (the webhook authenticates by its signature instead)."""
     token = required_token(host, token)
 
     async def health(_: Request) -> Response:
@@ -141,10 +147,10 @@ def http_app(
         streamable_http_path=MCP_PATH, host=host, max_request_body_size=max_body_bytes,
         transport_security=rebinding_guard(host), max_sessions=max_sessions,
         session_idle_timeout=session_idle_seconds,
-        custom_starlette_routes=[Route(HEALTH_PATH, health, methods=["GET"])],
+        custom_starlette_routes=[Route(HEALTH_PATH, health, methods=["GET"]), *routes],
     )
     app = SessionLimiter(app, max_sessions=max_sessions, idle_seconds=session_idle_seconds, path=MCP_PATH)
-    return BearerTokenMiddleware(app, token) if token else app
+    return BearerTokenMiddleware(app, token, open_paths=(HEALTH_PATH, WEBHOOK_PATH)) if token else app
 
 
 async def serve_stdio(server: Server[Any]) -> None:
@@ -165,11 +171,12 @@ def run_http(
     token: str | None,
     max_sessions: int = DEFAULT_MCP_MAX_SESSIONS,
     session_idle_seconds: float = DEFAULT_MCP_SESSION_IDLE_SECONDS,
+    routes: Sequence[BaseRoute] = (),
 ) -> None:
     import uvicorn
 
     app = http_app(server, host=host, token=token, max_sessions=max_sessions,
-                   session_idle_seconds=session_idle_seconds)
+                   session_idle_seconds=session_idle_seconds, routes=routes)
     logging.getLogger("mcp").setLevel(logging.WARNING)  # one INFO line per session would flood stderr
     logger.info("PartnerBoost MCP server on http://%s:%d%s (health: %s)%s", host, port, MCP_PATH, HEALTH_PATH,
                 "; bearer token required" if token else "")

@@ -1,0 +1,8 @@
+"""Fixtures for the answer tests."""
+
+import pytest
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
