@@ -50,6 +50,15 @@ class Paging:
     id_key: str | None = None
     """Field that identifies a record; pages are de-duplicated on it."""
 
+    def __post_init__(self) -> None:
+        if self.first_page is None and self.kind != "cursor":
+            raise ValueError(f"a {self.kind} listing needs first_page (only a cursor listing starts without one)")
+
+    @property
+    def first_number(self) -> int:
+        """The first page's number or offset (0 for a cursor listing, which is not numbered)."""
+        return 0 if self.first_page is None else self.first_page
+
 
 @dataclass(frozen=True)
 class Window:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -103,7 +105,8 @@ def _partners(chosen: pd.DataFrame) -> list[PartnerCommissions]:
     names = dict(zip(chosen["partner_id"].astype(str), chosen["partner_name"].astype(str), strict=True))
     ended = chosen.drop_duplicates(subset=["partner_id"]).set_index("partner_id")["partner_ended_at"]
     result = []
-    for (partner_id, currency), row in _sums(chosen, ["partner_id", "currency"]).iterrows():
+    for key, row in _sums(chosen, ["partner_id", "currency"]).iterrows():
+        partner_id, currency = cast(tuple[str, str], key)
         totals = _totals(row, str(currency))
         moment = ended.get(partner_id)
         result.append(PartnerCommissions(

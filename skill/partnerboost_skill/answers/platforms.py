@@ -13,6 +13,7 @@ from partnerboost_skill.api.errors import MissingCredentials
 from partnerboost_skill.config import ENV_VARS
 from partnerboost_skill.records.source import Source
 from partnerboost_skill.store.webhook_events import WebhookEvents
+from partnerboost_tools.base import Family
 
 SETTINGS: dict[Platform, tuple[str, ...]] = {
     "partnerboost": (ENV_VARS["api_key"],),
@@ -33,7 +34,7 @@ def choose_platform(requested: str | None, configured: Sequence[str]) -> Platfor
         raise UnknownPlatform(f"platform must be one of {', '.join(PLATFORMS)}; got {requested!r}")
     platform = cast(Platform, name)
     if configured and platform not in configured:
-        family = "merchant" if platform == "partnerboost" else "openpartner"
+        family: Family = "merchant" if platform == "partnerboost" else "openpartner"
         raise MissingCredentials(family, SETTINGS[platform])
     return platform
 

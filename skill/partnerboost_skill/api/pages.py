@@ -127,7 +127,7 @@ def request_position(action: Action, paging: Paging) -> tuple[int, int]:
     if paging.kind == "cursor":
         return 0, int(size)
     value = get_param(action, paging.page_param)
-    return (int(value) if value is not None else paging.first_page), int(size)
+    return (int(value) if value is not None else paging.first_number), int(size)
 
 
 def allowed_cut(action: Action, fitting: int) -> int:
@@ -137,7 +137,7 @@ def allowed_cut(action: Action, fitting: int) -> int:
     if paging is None or paging.kind not in ("page", "has_more"):
         return fitting
     page, size = request_position(action, paging)
-    offset = (page - paging.first_page) * size
+    offset = (page - paging.first_number) * size
     low, _ = size_bounds(type(action), paging)
     for count in range(fitting, 0, -1):
         if count >= low and offset % count == 0:
@@ -163,7 +163,7 @@ def has_more(
         return offset + count < total
     total_pages = count_of(data, paging.total_pages_key or "total_page")
     if total_pages is not None and page is not None:
-        return page - paging.first_page + 1 < total_pages
+        return page - paging.first_number + 1 < total_pages
     if isinstance(data, dict) and isinstance(data.get("has_more"), bool):
         return bool(data["has_more"])
     return count >= size
@@ -181,7 +181,7 @@ def next_page(
     cut = shown < len(records)
 
     if paging.kind in ("page", "has_more"):
-        offset = (position - paging.first_page) * size
+        offset = (position - paging.first_number) * size
         if cut:
             return _cut_numbered(action, arguments, total, offset, shown, paging)
         more = has_more(data, paging, total, offset, len(records), position, size)
@@ -209,7 +209,7 @@ def _cut_numbered(
 ) -> NextPage:
     low, _ = size_bounds(type(action), paging)
     if shown >= low and shown > 0 and offset % shown == 0:
-        next_number = (offset + shown) // shown + paging.first_page
+        next_number = (offset + shown) // shown + paging.first_number
         following = {paging.page_param: next_number, paging.size_param: shown}
         return NextPage(returned=shown, total=total, has_more=True, next_arguments={**arguments, **following},
                         note="The page was cut to stay under the size limit; next_arguments continue right "

@@ -181,7 +181,7 @@ async def _numbered_pass(
     client: RetryingClient, action: Action, paging: Paging, progress: _Progress, window: int
 ) -> _Pass:
     check = _checked(paging, action)
-    first_value = paging.first_page
+    first_value = paging.first_number
     size = paging.max_size
     data = await client.call(with_params(action, {paging.page_param: first_value, paging.size_param: size}),
                              check=check)
@@ -325,7 +325,7 @@ async def _sequential_numbered(
     fetched = len(first_records)
     requests = 1
     last_size = len(first_records)
-    value = paging.first_page
+    value = paging.first_number
 
     def ended(missing: list[str]) -> _Pass:
         return _Pass(merge_pages(pages, paging.id_key), None, missing, requests)  # no totals: drift unseen

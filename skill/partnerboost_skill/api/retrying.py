@@ -204,7 +204,7 @@ class RetryingClient(ABC):
                     give_up = wait is None or waited + wait > self.max_rate_limit_wait
                 else:
                     give_up = wait is None or failures > self.max_retries
-                if give_up or self.max_retries == 0:
+                if give_up or wait is None or self.max_retries == 0:
                     if self.max_retries > 0:
                         exc.message += f" (gave up after {attempt} attempt{'s' if attempt > 1 else ''})"
                     raise
@@ -292,7 +292,7 @@ class RetryingClient(ABC):
         try:
             with anyio.move_on_after(self.timeout) as bounded:
                 response = await self._client().request(
-                    request.method, request.url, params=request.query or None, json=request.json,
+                    request.method, request.url, params=tuple(request.query) or None, json=request.json,
                     headers=request.headers,
                 )
         except httpx2.InvalidURL as exc:

@@ -26,7 +26,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from partnerboost_skill.config import DEFAULT_MCP_MAX_SESSIONS, DEFAULT_MCP_SESSION_IDLE_SECONDS
@@ -133,7 +133,7 @@ def http_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_sessions: int = DEFAULT_MCP_MAX_SESSIONS,
     session_idle_seconds: float = DEFAULT_MCP_SESSION_IDLE_SECONDS,
-    routes: Sequence[BaseRoute] = (),
+    routes: Sequence[Route] = (),
 ) -> ASGIApp:
     """The streamable HTTP app (MCP at /mcp, GET /health open, plus `routes`, e.g. the webhook route of
     server.app.build_http_server): sessions bounded, Host/Origin checked on loopback, behind the bearer
@@ -171,7 +171,7 @@ def run_http(
     token: str | None,
     max_sessions: int = DEFAULT_MCP_MAX_SESSIONS,
     session_idle_seconds: float = DEFAULT_MCP_SESSION_IDLE_SECONDS,
-    routes: Sequence[BaseRoute] = (),
+    routes: Sequence[Route] = (),
 ) -> None:
     import uvicorn
 

@@ -116,8 +116,8 @@ def _partners(
                    else now - pd.Timedelta(days=int(rng.integers(2, 40))))
         created = created - pd.Timedelta(days=int(rng.integers(1, 6)), seconds=int(rng.integers(0, 86_400)))
         revoked = row["terminated_at"] if status == "terminated" else None
-        activated = None if status == "pending" else pd.Timestamp(joined)
-        partner = {
+        activated = None if status == "pending" or joined is None else pd.Timestamp(joined)
+        partner: dict[str, Any] = {
             "id": ulid(_ms(created), _entropy(rng)),
             "tenantId": TENANT_ID,
             "email": str(row["email"]).lower(),
