@@ -58,6 +58,9 @@ async def test_check_bill_on_openpartner_points_to_the_commission_check(client: 
     assert result.is_error and "check_commissions" in text_of(result)
 
 
+TYPED = "openpartner_list_partners"
+
+
 async def partner_ids(client: Client, call: Any) -> list[str]:
     """Every partner id, page after page, through `call(arguments)` (a typed or a generic tool call)."""
     seen: list[str] = []
@@ -72,14 +75,14 @@ async def partner_ids(client: Client, call: Any) -> list[str]:
 
 
 async def test_the_partner_tool_pages_by_cursor_to_the_end(client: Client) -> None:
-    seen = await partner_ids(client, lambda arguments: client.call_tool("openpartner_list_partners", arguments))
+    seen = await partner_ids(client, lambda arguments: client.call_tool(TYPED, arguments))
     assert len(seen) == len(set(seen)) == 36
 
 
 async def test_run_api_action_pages_openpartner_like_its_typed_tool(client: Client) -> None:
-    typed = await partner_ids(client, lambda arguments: client.call_tool("openpartner_list_partners", arguments))
+    typed = await partner_ids(client, lambda arguments: client.call_tool(TYPED, arguments))
     generic = await partner_ids(client, lambda arguments: client.call_tool(
-        "run_api_action", {"action": "openpartner_list_partners", "arguments": arguments}))
+        "run_api_action", {"action": TYPED, "arguments": arguments}))
     assert generic == typed
 
 
@@ -91,7 +94,8 @@ async def test_search_api_actions_finds_the_openpartner_family(client: Client) -
              "openpartner_partner_commissions")
     assert all(name in listed for name in reads)
     assert "openpartner_create_partner" not in listed, "writes are not served without --allow-writes"
-    described = payload_of(await client.call_tool("search_api_actions", {"action": "openpartner_get_partner"}))
+    found = await client.call_tool("search_api_actions", {"action": "openpartner_get_partner"})
+    described = payload_of(found)
     assert described["parameters"]["required"] == ["partner_id"]
 
 

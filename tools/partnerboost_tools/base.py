@@ -52,7 +52,8 @@ class Paging:
 
     def __post_init__(self) -> None:
         if self.first_page is None and self.kind != "cursor":
-            raise ValueError(f"a {self.kind} listing needs first_page (only a cursor listing starts without one)")
+            raise ValueError(f"a {self.kind} listing needs first_page (only a cursor listing starts without "
+                             "one)")
 
     @property
     def first_number(self) -> int:

@@ -12,7 +12,6 @@ reversed); reversal rate = reversed commissions ÷ all commissions. Flags:
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import cast
 
 import numpy as np

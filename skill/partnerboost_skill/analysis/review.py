@@ -214,6 +214,7 @@ def _group_rules(
     conversion = group.conversion_rate
     if (
         figures is not None
+        and figures.sales is not None
         and figures.roas is not None
         and figures.roas >= SCALE_MIN_ROAS
         and figures.valid_orders >= SCALE_MIN_VALID_ORDERS
@@ -300,6 +301,7 @@ def _group_rules(
     total_commission = totals.money.get(currency) if currency else None
     if (
         figures is not None
+        and figures.sales is not None
         and figures.roas is not None
         and figures.roas < CUT_MAX_ROAS
         and total_commission is not None

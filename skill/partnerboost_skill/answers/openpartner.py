@@ -178,7 +178,7 @@ class OpenPartnerProvider:
                 return
             for status in COMMISSION_STATUSES:
                 records = await self._list(ledger, OpenpartnerPartnerCommissions(
-                    partner_id=partner_id, status=status, limit=COMMISSIONS_MAX_LIMIT))  # type: ignore[arg-type]
+                    partner_id=partner_id, status=status, limit=COMMISSIONS_MAX_LIMIT))
                 ledger.add(records)
                 if len(records) >= COMMISSIONS_MAX_LIMIT and not _reaches(records, ledger.since):
                     oldest = records[-1].get("accruedAt")

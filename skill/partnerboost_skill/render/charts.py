@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from partnerboost_skill.analysis.results import OrderMonitor, PerformanceReview
+from partnerboost_skill.analysis.results import CurrencyFigures, OrderMonitor, PerformanceReview
 from partnerboost_skill.render import doc_common as common
 from partnerboost_skill.render import escape, i18n
 from partnerboost_skill.render.chart_path import write_png
@@ -208,6 +208,13 @@ def review_chart(review: PerformanceReview, path: Path, lang: Lang = "en", top: 
         return _save(_review_figure(review, lang, top, fonts), path)
 
 
+def _sales(figures: CurrencyFigures) -> Decimal:
+    """A group's sales (the review chart is drawn only where the platform reports order values)."""
+    if figures.sales is None:
+        raise ValueError("the review chart needs sales; this platform reports none")
+    return figures.sales
+
+
 def _review_figure(review: PerformanceReview, lang: Lang, top: int, fonts: list[str]) -> Any:
     cur = common.main_currency(review.totals) or "USD"
     with_money = review.model_copy(update={"groups": [g for g in review.groups if cur in g.money]})
@@ -216,11 +223,11 @@ def _review_figure(review: PerformanceReview, lang: Lang, top: int, fonts: list[
     for group in shown:
         known = i18n.name(i18n.VALUE_NAMES, group.key, lang)
         labels.append(known or _plain(group.label, fonts, fallback=f"ID {group.key}"))
-        sales.append(float(group.money[cur].sales))
+        sales.append(float(_sales(group.money[cur])))
         roas.append(group.money[cur].roas)
     colors = [_BAR] * len(labels)
     if rest:
-        rest_sales = sum((g.money[cur].sales for g in rest), Decimal(0))
+        rest_sales = sum((_sales(g.money[cur]) for g in rest), Decimal(0))
         rest_commission = sum((g.money[cur].commission for g in rest), Decimal(0))
         name = _label("earlier" if review.group_by == "month" else "other", lang)
         # "Other" closes the list; "Earlier" months open it, so the months stay in calendar order.
