@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "serve",
         help="run the MCP server (stdio, or streamable HTTP with --http)",
         description="Run the PartnerBoost MCP server. Without credentials it serves the built-in sandbox "
-        "(demo data). By default it lists seven tools: the five analysis tools, search_api_actions and "
+        "(demo data). By default it lists eight tools: the six analysis tools, search_api_actions and "
         "run_api_action, which reach every API action of the merchant family and of each family with "
         "credentials. Naming a family in --toolsets lists its actions as typed tools too. Writes appear only "
         "with --allow-writes (or PARTNERBOOST_ALLOW_WRITES=1) and still preview unless confirmed. Over HTTP, "
@@ -86,7 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
     parser.add_argument("--toolsets", metavar="A,B",
                         help="exactly these toolsets: analysis, api, or an API family (merchant, brand, "
-                        "publisher, amazon) to list its actions as typed tools; default = analysis,api; all "
+                        "publisher, amazon, openpartner) to list its actions as typed tools; default = analysis,api; all "
                         "(e.g. default,merchant)")
     parser.add_argument("--hosted", action="store_true",
                         help="with --http: many merchants, each client with its own tenant token "
