@@ -94,7 +94,8 @@ def expected_validity(action_cls: type[Action], arguments: dict[str, Any]) -> bo
 
 def generic_call(action_cls: type[Action], arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The same call through the api tools: the action's parameters in `arguments`, `confirm` beside them
-    (run_api_write has no dry_run: a preview is what it does without confirm)."""
+    (run_api_write has no dry_run: a preview is what it does without confirm, so `dry_run: true` drops
+    `confirm`, whatever it was)."""
     params = {k: v for k, v in arguments.items() if k not in WRITE_FLAGS}
     call: dict[str, Any] = {"action": action_cls.tool_name, "arguments": params}
     if not action_cls.writes:
@@ -124,7 +125,10 @@ def test_invalid_tool_calls_are_refused_before_any_request() -> None:
 
         def call(tool_name: str, action_cls: type[Action], arguments: dict[str, Any]) -> None:
             check_call(tool_name, arguments, action_cls, arguments)
-            check_call(*generic_call(action_cls, arguments), action_cls, arguments)
+            generic, generic_arguments = generic_call(action_cls, arguments)
+            flags = {flag: generic_arguments[flag] for flag in WRITE_FLAGS if flag in generic_arguments}
+            as_typed = {**generic_arguments.get("arguments", {}), **flags}
+            check_call(generic, generic_arguments, action_cls, as_typed)
 
         def check_call(
             tool_name: str, call_arguments: dict[str, Any], action_cls: type[Action],

@@ -33,14 +33,22 @@ def test_naming_a_family_lists_its_typed_tools_and_serves_it() -> None:
     assert {action.family for action in selection.actions()} == {"amazon"}
 
 
-def test_openpartner_is_switched_on_by_its_key() -> None:
+def test_openpartner_is_served_by_its_key_and_listed_when_named() -> None:
     openpartner = Settings(credentials=Credentials(openpartner_api_key="op_" + "a" * 48),
                            openpartner_base_url="https://partners.example.com/api")
-    assert parse_toolsets(None, openpartner) == {"analysis", "merchant", "openpartner"}
-    shown = select(openpartner, allow_writes=False).actions()
-    assert {a.tool_name for a in shown if a.family == "openpartner"} == {
-        "openpartner_list_partners", "openpartner_get_partner", "openpartner_list_commissions",
-        "openpartner_partner_commissions"}
+    served = select(openpartner, allow_writes=False)
+    assert served.toolsets == {"analysis", "api"} and served.families == {"merchant", "openpartner"}
+    assert served.actions() == [], "a key serves the family through the api pair, it lists no typed tools"
+    reads = {"openpartner_list_partners", "openpartner_get_partner", "openpartner_list_commissions",
+             "openpartner_partner_commissions"}
+    writes = {"openpartner_create_partner", "openpartner_invite_partner", "openpartner_revoke_partner",
+              "openpartner_record_event"}
+    assert {a.tool_name for a in served.api_actions(writes=False) if a.family == "openpartner"} == reads
+    assert served.api_actions(writes=True) == []
+    with_writes = select(openpartner, allow_writes=True)
+    assert {a.tool_name for a in with_writes.api_actions(writes=True) if a.family == "openpartner"} == writes
+    named = select(openpartner, "default,openpartner", allow_writes=False)
+    assert {a.tool_name for a in named.actions()} == reads
 
 
 def test_toolsets_names_exactly_what_is_shown() -> None:

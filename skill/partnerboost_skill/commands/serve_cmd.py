@@ -86,8 +86,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000)")
     parser.add_argument("--toolsets", metavar="A,B",
                         help="exactly these toolsets: analysis, api, or an API family (merchant, brand, "
-                        "publisher, amazon, openpartner) to list its actions as typed tools; default = analysis,api; all "
-                        "(e.g. default,merchant)")
+                        "publisher, amazon, openpartner) to list its actions as typed tools; default = "
+                        "analysis,api; all (e.g. default,merchant)")
     parser.add_argument("--hosted", action="store_true",
                         help="with --http: many merchants, each client with its own tenant token "
                         "(PARTNERBOOST_TENANTS, PARTNERBOOST_TENANTS_KEY; see `partnerboost tenants`); "
