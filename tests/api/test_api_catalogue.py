@@ -17,7 +17,6 @@ from api_support import (
 )
 
 from partnerboost_skill.api.errors import UpstreamError
-from partnerboost_skill.api.paging import FROZEN_END
 from partnerboost_skill.api.params import field_name
 from partnerboost_skill.api.windows import split_windows
 from partnerboost_tools.amazon import AmazonReport
@@ -27,13 +26,19 @@ from partnerboost_tools.merchant import MerchantListTransactions
 from partnerboost_tools.publisher import PublisherListClicks, PublisherListTransactions
 
 
-def test_frozen_end_table_names_real_actions_and_parameters():
-    for tool_name, rule in FROZEN_END.items():
-        assert tool_name in ACTIONS, tool_name
-        action = ACTIONS[tool_name]
-        assert field_name(action, rule.end_param), (tool_name, rule.end_param)
-        if rule.start_param:
-            assert field_name(action, rule.start_param), (tool_name, rule.start_param)
+def test_frozen_end_rules_name_parameters_of_their_own_action():
+    ruled = [action for action in ACTIONS.values() if action.frozen_end is not None]
+    # every listing with a time filter (OpenPartner lists have none); the rest fall back to their Window
+    assert sorted(a.tool_name for a in ruled) == sorted([
+        "merchant_list_transactions", "merchant_list_bills", "merchant_list_prepayments",
+        "brand_list_clicks", "brand_transaction_report", "brand_transaction_report_cursor",
+        "publisher_list_transactions", "publisher_list_clicks", "amazon_report"])
+    for action in ruled:
+        rule = action.frozen_end
+        assert rule is not None
+        for param in (rule.end_param, rule.start_param, rule.range_start):
+            if param:
+                assert field_name(action, param), (action.tool_name, param)
 
 
 @pytest.mark.parametrize("action", [a for a in ACTIONS.values() if a.paging or a.window],

@@ -16,8 +16,8 @@ from api_support import START, body_of, make_client, merchant_error, merchant_ok
 
 from partnerboost_skill.api import paging as paging_module
 from partnerboost_skill.api.errors import IncompleteData, InvalidCredentials
-from partnerboost_skill.api.paging import FrozenEnd
 from partnerboost_skill.api.results import merge_pages
+from partnerboost_tools.base import FrozenEnd
 
 
 def make_records(n: int, start: int = 0) -> list[dict]:
@@ -338,7 +338,7 @@ async def test_progress_is_reported_sync_and_async(fake_time):
 
 @pytest.mark.anyio
 async def test_open_end_time_is_frozen_for_every_page(fake_time, monkeypatch):
-    monkeypatch.setitem(paging_module.FROZEN_END, "sample_merchant_list", FrozenEnd("time_end"))
+    monkeypatch.setattr(SampleMerchantList, "frozen_end", FrozenEnd("time_end"))
     client, recorder = make_client(PagedServer(make_records(450)), fake_time)
     async with client:
         await client.fetch_all(SampleMerchantList(time_start="2026-01-01"))
@@ -347,7 +347,7 @@ async def test_open_end_time_is_frozen_for_every_page(fake_time, monkeypatch):
 
 @pytest.mark.anyio
 async def test_given_end_time_is_kept(fake_time, monkeypatch):
-    monkeypatch.setitem(paging_module.FROZEN_END, "sample_merchant_list", FrozenEnd("time_end"))
+    monkeypatch.setattr(SampleMerchantList, "frozen_end", FrozenEnd("time_end"))
     client, recorder = make_client(PagedServer(make_records(10)), fake_time)
     async with client:
         await client.fetch_all(SampleMerchantList(time_end=1_700_000_000))
@@ -388,8 +388,7 @@ class LiveOrderServer:
 @pytest.mark.anyio
 async def test_listing_that_keeps_growing_is_read_again_up_to_the_newest_record_seen(fake_time, monkeypatch):
     newest = int(START) - 3600
-    monkeypatch.setitem(paging_module.FROZEN_END, "sample_merchant_list",
-                        FrozenEnd("time_end", record_time_key="order_time"))
+    monkeypatch.setattr(SampleMerchantList, "frozen_end", FrozenEnd("time_end", record_time_key="order_time"))
     server = LiveOrderServer(1000, newest)
     client, recorder = make_client(server, fake_time, concurrency=1)
     async with client:
@@ -404,7 +403,7 @@ async def test_listing_that_keeps_growing_is_read_again_up_to_the_newest_record_
 
 @pytest.mark.anyio
 async def test_growing_listing_without_a_record_time_rule_is_incomplete(fake_time, monkeypatch):
-    monkeypatch.setitem(paging_module.FROZEN_END, "sample_merchant_list", FrozenEnd("time_end"))
+    monkeypatch.setattr(SampleMerchantList, "frozen_end", FrozenEnd("time_end"))
     client, _ = make_client(LiveOrderServer(1000, int(START) - 3600), fake_time, concurrency=1)
     async with client:
         with pytest.raises(IncompleteData, match="total changed"):

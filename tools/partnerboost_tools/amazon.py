@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 
-from partnerboost_tools.base import Action, Paging
+from partnerboost_tools.base import Action, FrozenEnd, Paging
 from partnerboost_tools.types import CommaList, CompactDate, CountryCode, check_time_order, shown
 
 LINKS_FROM_ASINS_MAX = 50
@@ -185,6 +185,7 @@ class AmazonReport(AmazonAction):
 
     endpoint = "get_amazon_report"
     tool_name = "amazon_report"
+    frozen_end = FrozenEnd("end_date", "start_date")
     inferred_parameters = ("order_ids",)
     paging = _has_more(500)
 

@@ -79,6 +79,27 @@ class Window:
 
 
 @dataclass(frozen=True)
+class FrozenEnd:
+    """The parameter that ends an action's time range; set to "now" before paging when left open or later.
+
+    With `start_param`, only when that start is set: for these APIs an end alone would add a filter.
+    `record_time_key` names the record field the end filters on; when a listing still shifts while paging
+    (records arriving with times before "now"), the next pass ends at the newest time already seen.
+    """
+
+    end_param: str
+    start_param: str | None = None
+    record_time_key: str | None = None
+    range_start: str | None = None
+    """The parameter that starts the range when it is not `start_param` (a range starting after "now" is
+    left alone)."""
+
+    @property
+    def start_of_range(self) -> str | None:
+        return self.start_param or self.range_start
+
+
+@dataclass(frozen=True)
 class Cached:
     """A listing the local cache keeps whole per query: fetched again until its time range has settled."""
 
@@ -141,6 +162,9 @@ class Action(BaseModel):
     window: ClassVar[Window | None] = None
     cached: ClassVar[Cached | None] = None
     """The local cache keeps this listing whole, per query (store/listings.py)."""
+    frozen_end: ClassVar[FrozenEnd | None] = None
+    """How fetching every page closes an open time range at "now" (api/paging.py); without it, the Window's
+    end/start parameters, if any."""
 
     def to_wire(self) -> dict[str, Any]:
         """The parameters exactly as sent: documented names, wire formats, unset values left out."""

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from partnerboost_tools.base import Action, Cached, Paging
+from partnerboost_tools.base import Action, Cached, FrozenEnd, Paging
 from partnerboost_tools.types import (
     CommaList,
     CompactDate,
@@ -164,6 +164,7 @@ class BrandListClicks(BrandAction):
 
     endpoint = "report/transfer"
     tool_name = "brand_list_clicks"
+    frozen_end = FrozenEnd("end_time", "start_time")
     inferred = True
     paging = Paging(kind="offset", page_param="first", size_param="page_size", first_page=0,
                     max_size=BRAND_REPORT_MAX_PAGE_SIZE, default_size=BRAND_REPORT_MIN_PAGE_SIZE,
@@ -213,6 +214,7 @@ class BrandTransactionReport(BrandAction):
 
     endpoint = "report/transaction"
     tool_name = "brand_transaction_report"
+    frozen_end = FrozenEnd("end_time", "start_time", record_time_key="order_time")
     inferred = True
     paging = Paging(kind="page", page_param="page_number", size_param="page_size",
                     max_size=BRAND_REPORT_MAX_PAGE_SIZE, default_size=BRAND_REPORT_MIN_PAGE_SIZE,
@@ -243,6 +245,7 @@ class BrandTransactionReportCursor(BrandAction):
 
     endpoint = "report/transaction_v2"
     tool_name = "brand_transaction_report_cursor"
+    frozen_end = FrozenEnd("end_date", "start_date")
     inferred = True
     paging = Paging(kind="cursor", page_param="cursor", size_param="limit", max_size=BRAND_CURSOR_MAX_LIMIT,
                     default_size=100, cursor_key="cursor")

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from partnerboost_tools.base import Action, Cached, Paging
+from partnerboost_tools.base import Action, Cached, FrozenEnd, Paging
 from partnerboost_tools.types import CommaList, CountryCode, OneOrMany, UnixTime, check_time_order
 
 MERCHANT_MAX_PAGE_SIZE = 200
@@ -102,6 +102,7 @@ class MerchantListTransactions(_TransactionFilters):
     endpoint = "/a/transaction/list4"
     method = "POST"
     tool_name = "merchant_list_transactions"
+    frozen_end = FrozenEnd("trans_time_end", record_time_key="order_time", range_start="trans_time_start")
     # No id_key: the same order_id twice is data here (a duplicate postback the monitor must see), and the
     # rows carry no other identity. The pager fixes the end time first, so new orders cannot shift pages, and
     # collapses records repeated identically across pages when late ones do.
@@ -216,6 +217,7 @@ class MerchantListBills(MerchantAction):
 
     endpoint = "/a/account/billing_list"
     tool_name = "merchant_list_bills"
+    frozen_end = FrozenEnd("time_end", range_start="time_start")
     cached = Cached("bills", "time_start", "time_end")
     paging = replace(MERCHANT_PAGING, id_key="id")
 
@@ -258,6 +260,7 @@ class MerchantListPrepayments(MerchantAction):
 
     endpoint = "/a/account/pre_payment"
     tool_name = "merchant_list_prepayments"
+    frozen_end = FrozenEnd("time_end", range_start="time_start")
     paging = MERCHANT_PAGING
 
     mid: str | None = Field(None, description="Only this partner channel (media) id")

@@ -33,7 +33,7 @@ from partnerboost_skill.api.params import field_name, get_param, with_params
 from partnerboost_skill.api.results import FetchResult, ProgressCallback, dedupe, merge_pages, report_progress
 from partnerboost_skill.api.windows import range_in_use, split_windows
 from partnerboost_skill.parsing import parse_time
-from partnerboost_tools.base import Action, Paging
+from partnerboost_tools.base import Action, FrozenEnd, Paging
 
 if TYPE_CHECKING:
     from partnerboost_skill.api.retrying import RetryingClient
@@ -46,44 +46,8 @@ MAX_PASSES = 3
 MAX_SEQUENTIAL_PAGES = 10_000
 
 
-@dataclass(frozen=True)
-class FrozenEnd:
-    """The parameter that ends an action's time range; set to "now" before paging when left open or later.
-
-    With `start_param`, only when that start is set: for these APIs an end alone would add a filter.
-    `record_time_key` names the record field the end filters on; when a listing still shifts while paging
-    (records arriving with times before "now"), the next pass ends at the newest time already seen.
-    """
-
-    end_param: str
-    start_param: str | None = None
-    record_time_key: str | None = None
-    range_start: str | None = None
-    """The parameter that starts the range when it is not `start_param` (a range starting after "now" is
-    left alone)."""
-
-    @property
-    def start_of_range(self) -> str | None:
-        return self.start_param or self.range_start
-
-
-FROZEN_END: dict[str, FrozenEnd] = {
-    "merchant_list_transactions": FrozenEnd("trans_time_end", record_time_key="order_time",
-                                            range_start="trans_time_start"),
-    "merchant_list_bills": FrozenEnd("time_end", range_start="time_start"),
-    "merchant_list_prepayments": FrozenEnd("time_end", range_start="time_start"),
-    "brand_list_clicks": FrozenEnd("end_time", "start_time"),
-    "brand_transaction_report": FrozenEnd("end_time", "start_time", record_time_key="order_time"),
-    "brand_transaction_report_cursor": FrozenEnd("end_date", "start_date"),
-    "publisher_list_transactions": FrozenEnd("end_date", "begin_date"),
-    "publisher_list_clicks": FrozenEnd("end_date", "begin_date"),
-    "amazon_report": FrozenEnd("end_date", "start_date"),
-}
-"""Per tool name. Actions not listed fall back to their Window's end/start parameters, if any."""
-
-
 def frozen_end_rule(action_cls: type[Action]) -> FrozenEnd | None:
-    rule = FROZEN_END.get(action_cls.tool_name)
+    rule = action_cls.frozen_end
     if rule is None and action_cls.window is not None:
         rule = FrozenEnd(action_cls.window.end_param, action_cls.window.start_param)
     if rule is None or field_name(action_cls, rule.end_param) is None:
