@@ -142,3 +142,13 @@ def test_coupon_token_is_saved_beside_the_key(capsys: pytest.CaptureFixture[str]
     assert load_settings().credentials.value("coupon_token") == coupon
     assert mode(config_file) == 0o600
     assert_never_shown(coupon, out, err)
+
+
+def test_help_shows_a_printf_line_that_can_be_pasted(capsys: pytest.CaptureFixture[str]) -> None:
+    from partnerboost_skill.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["init", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    # argparse prints descriptions without %-formatting: a doubled %% would reach the merchant as typed
+    assert "printf '%s' \"$KEY\" | partnerboost init --api-key -" in shown

@@ -235,7 +235,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check credentials with one cheap read and save them to "
         "~/.config/partnerboost/config.toml (or PARTNERBOOST_CONFIG) with mode 0600. Pass `-` as a value "
         "to read it from standard input (keeps it out of the shell history), e.g. "
-        "`printf '%%s' \"$KEY\" | partnerboost init --api-key -`. The key is never printed.",
+        "`printf '%s' \"$KEY\" | partnerboost init --api-key -`. The key is never printed.",
     )
     for name, flag in _FLAGS.items():
         label = name.replace("_", " ")
