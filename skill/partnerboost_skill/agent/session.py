@@ -317,6 +317,7 @@ class Agent:
             return await self.claude.messages.create(
                 model=self.settings.agent_model,
                 max_tokens=max_tokens,
+                # plain dicts of the shapes the SDK's TypedDicts describe (with cache_control breakpoints)
                 system=system_blocks(lang, fmt),  # type: ignore[arg-type]
                 messages=_with_breakpoint(messages),  # type: ignore[arg-type]
                 timeout=max(1.0, deadline - time.monotonic()),

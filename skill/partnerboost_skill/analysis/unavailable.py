@@ -25,6 +25,7 @@ from partnerboost_skill.analysis.results import (
     Answer,
     CurrencyFigures,
     GroupChange,
+    Measure,
     MediumFigures,
     OrderMonitor,
     PartnerMedia,
@@ -33,7 +34,7 @@ from partnerboost_skill.analysis.results import (
 )
 
 ResultT = TypeVar("ResultT", bound=Answer)
-MEASURES = ("sales", "clicks", "new_customers", "partner_attributes")
+MEASURES: tuple[Measure, ...] = ("sales", "clicks", "new_customers", "partner_attributes")
 SALES_FIELDS = ("sales", "roas", "roi", "aov", "effective_commission_rate", "share_of_sales",
                 "previous_sales", "sales_change")
 SALES_METRICS = frozenset({"sales", "roas", "roi", "aov", "effective_commission_rate", "share_of_sales"})
@@ -88,13 +89,12 @@ def _without_sales(result: Answer) -> None:
 
 def _top_by_commission(media: list[MediumFigures]) -> dict[str, list[MediumFigures]]:
     currencies = sorted({currency for m in media for currency in m.commission})
-    return {
-        currency: sorted(
-            (m for m in media if m.commission.get(currency, Decimal(0)) > 0),
-            key=lambda m, c=currency: (-m.commission[c], m.name),  # type: ignore[misc]
-        )[:TOP_CONTRIBUTORS]
-        for currency in currencies
-    }
+    return {currency: _top_earners(media, currency) for currency in currencies}
+
+
+def _top_earners(media: list[MediumFigures], currency: str) -> list[MediumFigures]:
+    earning = [m for m in media if m.commission.get(currency, Decimal(0)) > 0]
+    return sorted(earning, key=lambda m: (-m.commission[currency], m.name))[:TOP_CONTRIBUTORS]
 
 
 def withhold(result: ResultT, lacking: Iterable[str]) -> ResultT:
@@ -108,7 +108,7 @@ def withhold(result: ResultT, lacking: Iterable[str]) -> ResultT:
         result.new_customer_share = None
     if "partner_attributes" in missing and isinstance(result, PartnerMedia):
         result.structure = {}
-    result.unavailable = missing  # type: ignore[assignment]
+    result.unavailable = missing
     words = ", ".join(WORDS[measure] for measure in missing)
     result.notes.append(f"not in this data: {words}; shown as n/a, never as zero")
     return result

@@ -84,11 +84,11 @@ def _accrued(record: dict[str, Any]) -> datetime | None:
 def _reaches(records: list[dict[str, Any]], since: datetime) -> bool:
     """Whether a full, newest-first list holds every commission accrued at or after `since`: it is sorted
     newest first and its oldest accrual is before `since`."""
-    times = [_accrued(r) for r in records]
-    if any(t is None for t in times):
+    times = [t for t in (_accrued(r) for r in records) if t is not None]
+    if len(times) != len(records):
         return False
-    ordered = all(a >= b for a, b in pairwise(times))  # type: ignore[operator]
-    return ordered and bool(times) and times[-1] < since  # type: ignore[operator]
+    ordered = all(a >= b for a, b in pairwise(times))
+    return ordered and bool(times) and times[-1] < since
 
 
 class OpenPartnerProvider:

@@ -114,10 +114,10 @@ def size_bounds(action_cls: type[Action], paging: Paging) -> tuple[int, int]:
     name = field_name(action_cls, paging.size_param)
     if name is not None:
         for constraint in action_cls.model_fields[name].metadata:
-            if isinstance(constraint, annotated_types.Ge):
-                low = max(low, int(constraint.ge))  # type: ignore[call-overload]
-            elif isinstance(constraint, annotated_types.Le):
-                high = min(high, int(constraint.le))  # type: ignore[call-overload]
+            if isinstance(constraint, annotated_types.Ge) and isinstance(constraint.ge, int):
+                low = max(low, constraint.ge)
+            elif isinstance(constraint, annotated_types.Le) and isinstance(constraint.le, int):
+                high = min(high, constraint.le)
     return low, high
 
 

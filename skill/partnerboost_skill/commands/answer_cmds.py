@@ -45,7 +45,7 @@ from partnerboost_skill.questions import (
     QuestionInput,
     render_answer,
 )
-from partnerboost_skill.render import FORMATS, LANGS, Lang, i18n, join_messages, render_json
+from partnerboost_skill.render import FORMATS, LANGS, Lang, OutputFormat, i18n, join_messages, render_json
 from partnerboost_skill.render import charts as chart_module
 from partnerboost_skill.render.blocks import Block
 from partnerboost_skill.render.chart_path import ChartPathError, chart_target
@@ -79,7 +79,7 @@ class Outcome:
 class Output:
     """How to print: format, language, chart wishes."""
 
-    fmt: str
+    fmt: OutputFormat
     lang: Lang
     chart_path: Path | None
     auto_chart: bool
@@ -182,7 +182,7 @@ def run_answer(
                           chart=str(chart) if chart else None))
         return 0
     blocks = preamble(chosen, outcome.result) if preamble else ()
-    messages = render_answer(outcome.result, output.fmt, lang, demo=outcome.demo, preamble=blocks)  # type: ignore[arg-type]
+    messages = render_answer(outcome.result, output.fmt, lang, demo=outcome.demo, preamble=blocks)
     if chart:
         # Split formats get the chart as a part of its own, so every text part keeps the channel's limits.
         media = f"MEDIA:{chart}"

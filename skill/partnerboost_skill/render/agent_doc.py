@@ -208,6 +208,19 @@ def agent_document(
     return doc
 
 
-def agent_messages(answer: str, lang: Lang, fmt: Format, **options: object) -> list[str]:
+def agent_messages(
+    answer: str,
+    lang: Lang,
+    fmt: Format,
+    *,
+    demo: bool = False,
+    unverified: Sequence[str] = (),
+    stopped: Literal["answered", "rounds", "budget", "length"] = "answered",
+    rounds: int = 0,
+    pending: Sequence[str] = (),
+    can_confirm: bool = False,
+) -> list[str]:
     """The answer as chat messages in `fmt`, each within the channel's limits."""
-    return to_messages(agent_document(answer, lang, fmt, **options), fmt)  # type: ignore[arg-type]
+    document = agent_document(answer, lang, fmt, demo=demo, unverified=unverified, stopped=stopped,
+                              rounds=rounds, pending=pending, can_confirm=can_confirm)
+    return to_messages(document, fmt)

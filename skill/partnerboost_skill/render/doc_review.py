@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from partnerboost_skill.analysis.results import GroupFigures, PerformanceReview, Recommendation
 from partnerboost_skill.render import doc_common as common
 from partnerboost_skill.render import i18n
@@ -64,7 +66,9 @@ def _groups_table(review: PerformanceReview, cur: str, lang: Lang) -> Table:
     headers += [i18n.text("col_roas", lang)] if with_roas else []
     headers += [i18n.text("col_orders", lang), i18n.text("col_void_rate", lang)] if not with_sales else []
     headers += [i18n.text("col_conv", lang)] if with_conversion else []
-    return Table(headers=tuple(headers), rows=tuple(rows), align=("l", *("r",) * (len(headers) - 1)),  # type: ignore[arg-type]
+    right: list[Literal["l", "r"]] = ["r"] * (len(headers) - 1)
+    align: tuple[Literal["l", "r"], ...] = ("l", *right)
+    return Table(headers=tuple(headers), rows=tuple(rows), align=align,
                  caption=common.more_caption(len(shown) + len(rest), len(shown), lang))
 
 

@@ -172,6 +172,8 @@ def search_tool(state: ServerState, selection: Selection) -> ServerTool:
 
         query: str | None = Field(None, description="Words to look for in the actions' names and "
                                   "descriptions, e.g. 'coupons', 'payments'. Leave out to list all.")
+        # Literals of what this server serves, built at run time so the JSON schema enumerates them; mypy
+        # checks only static Literals (the same below).
         family: Literal[tuple(served)] | None = Field(  # type: ignore[valid-type]
             None, description="Only this API family's actions.")
         action: str | None = Field(None, description="One action's name: its description, parameters "

@@ -94,16 +94,17 @@ def envelope(body: bytes, delivery_id: str | None, event_header: str | None) -> 
         raise Refused(400, "invalid_body", "the body is not JSON") from None
     if not isinstance(payload, dict):
         raise Refused(400, "invalid_body", "the body is not an envelope object")
-    fields = {name: payload.get(name) for name in ("id", "event", "created")}
-    if not all(isinstance(value, str) and value for value in fields.values()):
+    envelope_id, event, created = (payload.get(name) for name in ("id", "event", "created"))
+    if not (isinstance(envelope_id, str) and envelope_id and isinstance(event, str) and event
+            and isinstance(created, str) and created):
         raise Refused(400, "invalid_body", "the envelope needs id, event and created")
     if not isinstance(payload.get("data"), dict):
         raise Refused(400, "invalid_body", "the envelope's data must be an object")
-    if delivery_id is not None and delivery_id != fields["id"]:
+    if delivery_id is not None and delivery_id != envelope_id:
         raise Refused(400, "invalid_body", f"{DELIVERY_HEADER} differs from the envelope id")
-    if event_header is not None and event_header != fields["event"]:
+    if event_header is not None and event_header != event:
         raise Refused(400, "invalid_body", f"{EVENT_HEADER} differs from the envelope event")
-    return Delivery(fields["id"], fields["event"], fields["created"], payload["data"])  # type: ignore[arg-type]
+    return Delivery(envelope_id, event, created, payload["data"])
 
 
 class OpenPartnerWebhook:

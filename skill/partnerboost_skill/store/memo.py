@@ -54,7 +54,7 @@ class _FrameLRU:
 
 
 _FRAMES = _FrameLRU(MAX_ROWS)
-_SIGNATURES: OrderedDict[Hashable, Signature] = OrderedDict()
+_SIGNATURES: OrderedDict[tuple[object, int, int, frozenset[str]], Signature] = OrderedDict()
 
 
 class OrderMemo:
@@ -85,7 +85,7 @@ class OrderMemo:
     def forget(self) -> None:
         """Drop this owner's entries (its cache closed)."""
         _FRAMES.drop_owner(self._owner)
-        for key in [key for key in _SIGNATURES if key[0] is self._owner]:  # type: ignore[index]
+        for key in [key for key in _SIGNATURES if key[0] is self._owner]:
             del _SIGNATURES[key]
 
 
