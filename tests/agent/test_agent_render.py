@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from partnerboost_skill.render.agent_doc import agent_messages
+from typing import Any
+
+from partnerboost_skill.render.agent_doc import agent_document
+from partnerboost_skill.render.formats import Format, to_messages
+from partnerboost_skill.render.i18n import Lang
+
+
+def agent_messages(answer: str, lang: Lang, fmt: Format, **options: Any) -> list[str]:
+    return to_messages(agent_document(answer, lang, fmt, **options), fmt)
 
 ANSWER = """### Channels last month
 

@@ -15,8 +15,8 @@ from partnerboost_skill.agent.session import AgentReply
 from partnerboost_skill.config import Settings
 from partnerboost_skill.render import charts as chart_module
 from partnerboost_skill.render import i18n
-from partnerboost_skill.render.agent_doc import agent_messages
-from partnerboost_skill.render.formats import Format
+from partnerboost_skill.render.agent_doc import agent_document
+from partnerboost_skill.render.formats import Format, to_messages
 from partnerboost_skill.render.i18n import Lang
 
 logger = logging.getLogger("partnerboost.agent")
@@ -53,11 +53,12 @@ def draw_chart(reply: AgentReply, lang: Lang, settings: Settings, path: Path | N
 
 def present(reply: AgentReply, *, lang: Lang, fmt: Format, settings: Settings, chart: bool = True,
             chart_path: Path | None = None, can_confirm: bool = False) -> Presented:
-    messages = agent_messages(
+    document = agent_document(
         reply.text, lang, fmt, demo=reply.demo, unverified=reply.unverified, stopped=reply.stopped,
         rounds=settings.agent_max_rounds, pending=[write.tool for write in reply.pending],
         can_confirm=can_confirm,
     )
+    messages = to_messages(document, fmt)
     drawn = draw_chart(reply, lang, settings, chart_path) if chart else None
     note = i18n.text("chart_english", lang) if drawn and chart_module.labels_language(lang) != lang else None
     return Presented(messages, drawn, note)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from partnerboost_skill.render import i18n
 from partnerboost_skill.render.blocks import Block, Bullets, Document, Line, Table, Title
-from partnerboost_skill.render.formats import Format, to_messages
+from partnerboost_skill.render.formats import Format
 from partnerboost_skill.render.i18n import Lang
 
 MAX_PARAGRAPH = 1200
@@ -206,21 +206,3 @@ def agent_document(
         doc.add(Line((text("pending_chat" if can_confirm else "pending_once", lang, actions=actions),),
                      tone="warning"))
     return doc
-
-
-def agent_messages(
-    answer: str,
-    lang: Lang,
-    fmt: Format,
-    *,
-    demo: bool = False,
-    unverified: Sequence[str] = (),
-    stopped: Literal["answered", "rounds", "budget", "length"] = "answered",
-    rounds: int = 0,
-    pending: Sequence[str] = (),
-    can_confirm: bool = False,
-) -> list[str]:
-    """The answer as chat messages in `fmt`, each within the channel's limits."""
-    document = agent_document(answer, lang, fmt, demo=demo, unverified=unverified, stopped=stopped,
-                              rounds=rounds, pending=pending, can_confirm=can_confirm)
-    return to_messages(document, fmt)
