@@ -35,14 +35,6 @@ REGISTRATION_ORDER = ("ask_cmd", "chat_cmd", "bot_cmd", "answer_cmds", "actions_
                       "sandbox_cmd", "serve_cmd", "init_cmd", "doctor_cmd", "tenants_cmd")
 """The order of `partnerboost --help`'s command list."""
 
-ERRORS_WITHOUT_TRACEBACK = (
-    ("partnerboost_skill.config", "ConfigError"),
-    ("partnerboost_skill.api.errors", "PartnerBoostError"),
-)
-"""Errors whose message is the whole answer; checked only when their module was loaded (a run that never
-imported the API client cannot have raised its errors)."""
-
-
 def command_of(argv: Sequence[str]) -> str | None:
     """The subcommand argv names: its first word that is not an option (the top-level options take no value);
     None when a help option comes first (the top-level help lists every command)."""
@@ -93,16 +85,6 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
             for name in action.choices}
 
 
-def _answered_without_traceback(exc: BaseException) -> bool:
-    if isinstance(exc, UsageError):
-        return True
-    for module_name, class_name in ERRORS_WITHOUT_TRACEBACK:
-        module = sys.modules.get(module_name)
-        if module is not None and isinstance(exc, getattr(module, class_name)):
-            return True
-    return False
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = parser_for(arguments)
@@ -122,7 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     except Exception as exc:
-        if _answered_without_traceback(exc):
+        # imported here, not at the top: a command that never loads the client answers without it
+        from partnerboost_skill.api.errors import PartnerBoostError
+        from partnerboost_skill.config import ConfigError
+
+        if isinstance(exc, UsageError | ConfigError | PartnerBoostError):
             return fail(str(exc))
         logging.getLogger("partnerboost").debug("unexpected error", exc_info=True)
         return fail(f"unexpected internal error ({type(exc).__name__}); please report it.", 1)

@@ -17,6 +17,7 @@ from api_support import (
 )
 
 from partnerboost_skill.api.errors import UpstreamError
+from partnerboost_skill.api.paging import frozen_end_rule
 from partnerboost_skill.api.params import field_name
 from partnerboost_skill.api.windows import split_windows
 from partnerboost_tools.amazon import AmazonReport
@@ -28,11 +29,13 @@ from partnerboost_tools.publisher import PublisherListClicks, PublisherListTrans
 
 def test_frozen_end_rules_name_parameters_of_their_own_action():
     ruled = [action for action in ACTIONS.values() if action.frozen_end is not None]
-    # every listing with a time filter (OpenPartner lists have none); the rest fall back to their Window
+    # the listings with a time filter and no Window that names it (the publisher listings fall back to theirs)
     assert sorted(a.tool_name for a in ruled) == sorted([
         "merchant_list_transactions", "merchant_list_bills", "merchant_list_prepayments",
-        "brand_list_clicks", "brand_transaction_report", "brand_transaction_report_cursor",
-        "publisher_list_transactions", "publisher_list_clicks", "amazon_report"])
+        "brand_list_clicks", "brand_transaction_report", "brand_transaction_report_cursor", "amazon_report"])
+    for name in ("publisher_list_transactions", "publisher_list_clicks"):
+        rule = frozen_end_rule(ACTIONS[name])
+        assert rule is not None and (rule.end_param, rule.start_param) == ("end_date", "begin_date")
     for action in ruled:
         rule = action.frozen_end
         assert rule is not None

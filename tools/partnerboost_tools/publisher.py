@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from partnerboost_tools.base import Action, FrozenEnd, Paging, Window
+from partnerboost_tools.base import Action, Paging, Window
 from partnerboost_tools.types import ChinaDateTime, IsoDate, check_time_order
 
 PUBLISHER_TRANSACTION_MAX_LIMIT = 2000
@@ -44,7 +44,6 @@ class PublisherListTransactions(PublisherAction):
 
     endpoint = "medium/transaction"
     tool_name = "publisher_list_transactions"
-    frozen_end = FrozenEnd("end_date", "begin_date")
     example = {"begin_date": "2024-01-01", "end_date": "2024-01-31"}
     paging = Paging(kind="page", page_param="page", size_param="limit",
                     max_size=PUBLISHER_TRANSACTION_MAX_LIMIT, default_size=100,
@@ -87,7 +86,6 @@ class PublisherListClicks(PublisherAction):
 
     endpoint = "medium/transfer"
     tool_name = "publisher_list_clicks"
-    frozen_end = FrozenEnd("end_date", "begin_date")
     example = {"begin_date": "2024-01-01T00:00:00Z", "end_date": "2024-01-01T01:00:00Z"}
     window = Window(start_param="begin_date", end_param="end_date", max_span=timedelta(hours=1),
                     requests_per_minute=10, error_code=1011)
